@@ -1,0 +1,20 @@
+"""CodePark for Jupyter: understand, see and work on a codebase together in JupyterLab."""
+
+from __future__ import annotations
+
+try:
+    from ._version import __version__
+except ImportError:  # running from a source tree that was never built
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "prebuilt_labextension", "dest": "jupyter-codepark"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, object]]:
+    from .server.app import CodeParkApp
+
+    return [{"module": "jupyter_codepark.server.app", "app": CodeParkApp}]
