@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, StoreError
+from .migrations import migrate
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DBAPI callback)
@@ -37,6 +41,40 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def ensure_schema(self) -> None:
+        """Create or migrate the schema once per process (blocking: call it off the event loop)."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if not self._ready:
+                try:
+                    migrate(self.engine)
+                except SQLAlchemyError as e:
+                    raise StoreError(f"The store {self.display_url} is unavailable: {e}") from e
+                self._ready = True
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: everything inside is committed together or not at all."""
+        self.ensure_schema()
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as e:
+            raise StoreError(f"Store error ({self.display_url}): {e}") from e
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reads."""
+        self.ensure_schema()
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as e:
+            raise StoreError(f"Store error ({self.display_url}): {e}") from e
 
     @property
     def display_url(self) -> str:

@@ -28,9 +28,7 @@ export function stateFromError(error: unknown): StatusState {
 }
 
 /** Feature rows for display, healthy ones first, each with a short label. */
-export function featureRows(
-  status: CodePark.IStatus
-): {
+export function featureRows(status: CodePark.IStatus): {
   name: string;
   label: string;
   healthy: boolean;
