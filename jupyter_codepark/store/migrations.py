@@ -40,9 +40,7 @@ def migrate(engine: Engine) -> int:
                 for step in range(version + 1, SCHEMA_VERSION + 1):
                     STEPS[step](conn)
                     conn.execute(
-                        meta.update()
-                        .where(meta.c.key == "schema_version")
-                        .values(value=str(step))
+                        meta.update().where(meta.c.key == "schema_version").values(value=str(step))
                     )
                 return SCHEMA_VERSION
         except (IntegrityError, DBAPIError) as e:
