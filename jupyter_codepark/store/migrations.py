@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from ..errors import StoreError
 from .schema import meta, metadata
@@ -43,7 +43,7 @@ def migrate(engine: Engine) -> int:
                         meta.update().where(meta.c.key == "schema_version").values(value=str(step))
                     )
                 return SCHEMA_VERSION
-        except (IntegrityError, DBAPIError) as e:
+        except (IntegrityError, ProgrammingError) as e:
             # another process created the same tables or row at the same moment: look again
             if attempt == 2:
                 raise StoreError(f"Cannot prepare the store schema: {e}") from e
