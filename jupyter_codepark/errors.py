@@ -68,3 +68,19 @@ class GitTimeout(GitError):
 
 class StoreError(CodeParkError):
     reason = "store-unavailable"
+
+
+class RateLimited(CodeParkError):
+    """Too many requests for now (HTTP 429); ``retry_after_s`` says when to try again."""
+
+    reason = "rate-limited"
+
+    def __init__(self, message: str, *, retry_after_s: float, reason: str | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.retry_after_s = retry_after_s
+
+
+class SandboxUnavailable(CodeParkError):
+    """Sandboxed execution is disabled or cannot work on this machine (HTTP 503)."""
+
+    reason = "sandbox-unavailable"

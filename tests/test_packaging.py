@@ -41,6 +41,7 @@ def test_wheel_installs_both_extensions_without_node(tmp_path):
     python = venv / "bin" / "python"
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+         "--ignore-installed",  # never uninstall the copy in the borrowed venv
          str(wheel)],
         check=True,
     )  # fmt: skip

@@ -9,9 +9,13 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Enum, Int, Unicode, default
 
 from .. import __version__
+from ..analysis.executors import make_executor
 from ..store import Store
+from .events import EventHub
 from .handlers import routes
 from .health import Health
+from .jobs import JobManager
+from .results import ResultsCache
 
 NAMESPACE = "codepark"
 
@@ -84,8 +88,21 @@ class CodeParkApp(ExtensionApp):
     )
 
     def initialize_settings(self) -> None:
+        self.root_dir = os.path.realpath(self.serverapp.root_dir)
         self.store = Store(self.store_url)
         self.health = Health(self)
+        self.hub = EventHub()
+        # the pool starts its workers on first use, not at server start
+        self.pool = make_executor(self.executor, self.executor_workers, self.dask_scheduler_address)
+        self.jobs = JobManager(
+            self.store,
+            self.pool,
+            self.hub,
+            self.root_dir,
+            max_concurrent=self.max_concurrent_jobs,
+            log=self.log,
+        )
+        self.results = ResultsCache(self.store, self.root_dir)
         self.settings.update({"codepark": self})
         self.log.info("CodePark %s: store %s", __version__, self.store.display_url)
 
@@ -93,6 +110,9 @@ class CodeParkApp(ExtensionApp):
         self.handlers.extend(routes(NAMESPACE))
 
     async def stop_extension(self) -> None:
-        store = getattr(self, "store", None)
-        if store is not None:
-            store.close()
+        if getattr(self, "jobs", None) is not None:
+            await self.jobs.close()
+        if getattr(self, "pool", None) is not None:
+            self.pool.close()
+        if getattr(self, "store", None) is not None:
+            self.store.close()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from .schema import changes, commits, file_stats, repo_state, repos
+from .schema import changes, commits, repo_state, repos, results
 from .upsert import upsert
 
 _BATCH = 2000
@@ -47,19 +47,23 @@ def reset_history(conn: Connection, repo_id: int) -> None:
     """Forget the mined history (the repository was rewritten or options changed)."""
     for table in (changes, commits, repo_state):
         conn.execute(delete(table).where(table.c.repo_id == repo_id))
-    conn.execute(update(repos).where(repos.c.id == repo_id).values(mined_head=None))
+    conn.execute(update(repos).where(repos.c.id == repo_id).values(mined_head=None, mined_seq=0))
 
 
-def next_seq(conn: Connection, repo_id: int) -> int:
-    n = conn.execute(select(func.max(commits.c.seq)).where(commits.c.repo_id == repo_id)).scalar()
-    return 0 if n is None else n + 1
+def drop_unfinished(conn: Connection, repo_id: int, mined_seq: int) -> None:
+    """Remove rows a mining run wrote past the last saved state (it was killed or failed)."""
+    orphans = select(commits.c.sha).where(commits.c.repo_id == repo_id, commits.c.seq >= mined_seq)
+    conn.execute(delete(changes).where(changes.c.repo_id == repo_id, changes.c.sha.in_(orphans)))
+    conn.execute(delete(commits).where(commits.c.repo_id == repo_id, commits.c.seq >= mined_seq))
 
 
 class HistoryWriter:
-    """Buffers mined commits and writes them in batches on one connection (one transaction)."""
+    """Buffers mined commits and writes each batch in a short transaction of its own, so a long
+    mining run never holds the store's write lock. Rows past `repos.mined_seq` only count once
+    the run saves its state (see `drop_unfinished`)."""
 
-    def __init__(self, conn: Connection, repo_id: int, start_seq: int) -> None:
-        self.conn, self.repo_id, self.seq = conn, repo_id, start_seq
+    def __init__(self, store: Any, repo_id: int, start_seq: int) -> None:
+        self.store, self.repo_id, self.seq = store, repo_id, start_seq
         self._commits: list[dict[str, Any]] = []
         self._changes: list[dict[str, Any]] = []
 
@@ -87,10 +91,13 @@ class HistoryWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self._commits:
-            self.conn.execute(commits.insert(), self._commits)
-        if self._changes:
-            self.conn.execute(changes.insert(), self._changes)
+        if not self._commits and not self._changes:
+            return
+        with self.store.begin() as conn:
+            if self._commits:
+                conn.execute(commits.insert(), self._commits)
+            if self._changes:
+                conn.execute(changes.insert(), self._changes)
         self._commits, self._changes = [], []
 
 
@@ -112,21 +119,25 @@ def save_state(conn: Connection, repo_id: int, head: str, version: int, data: by
     )
 
 
-def replace_file_stats(conn: Connection, repo_id: int, records: Sequence[dict[str, Any]]) -> None:
-    conn.execute(delete(file_stats).where(file_stats.c.repo_id == repo_id))
-    rows = [
-        {"repo_id": repo_id, "path": r["path"], "data": json.dumps(r, separators=(",", ":"))}
-        for r in records
-    ]
-    for i in range(0, len(rows), _BATCH):
-        conn.execute(file_stats.insert(), rows[i : i + _BATCH])
-
-
-def load_file_stats(conn: Connection, repo_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(file_stats.c.data).where(file_stats.c.repo_id == repo_id).order_by(file_stats.c.path)
+def save_results(conn: Connection, repo_id: int, tables: dict[str, Any]) -> None:
+    """Replace the stored result tables of a repository (inside the caller's transaction)."""
+    conn.execute(delete(results).where(results.c.repo_id == repo_id))
+    conn.execute(
+        results.insert(),
+        [
+            {"repo_id": repo_id, "kind": kind, "data": json.dumps(data, separators=(",", ":"))}
+            for kind, data in tables.items()
+        ],
     )
-    return [json.loads(r[0]) for r in rows]
+
+
+def load_results(
+    conn: Connection, repo_id: int, kinds: Iterable[str] | None = None
+) -> dict[str, Any]:
+    q = select(results.c.kind, results.c.data).where(results.c.repo_id == repo_id)
+    if kinds is not None:
+        q = q.where(results.c.kind.in_(list(kinds)))
+    return {kind: json.loads(data) for kind, data in conn.execute(q)}
 
 
 def load_commits(conn: Connection, repo_id: int) -> list[dict[str, Any]]:

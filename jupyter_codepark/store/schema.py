@@ -36,6 +36,7 @@ repos = Table(
     Column("name", Text, nullable=False),
     # The head whose history is fully mined into `commits`/`changes` and folded into `repo_state`.
     Column("mined_head", String(64)),
+    Column("mined_seq", Integer),  # commits rows with seq below this belong to mined_head
     Column("mined_since", Text),
     Column("analysed_head", String(64)),
     Column("analysed_rev", Text),
@@ -97,13 +98,14 @@ repo_state = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-# Results of the last analysis of each repository, for fast reads.
-file_stats = Table(
-    "file_stats",
+# Tables of the last analysis of each repository (one JSON document per kind: files, authors,
+# coupling, timeline, folders, functions), read whole and kept in memory by readers.
+results = Table(
+    "results",
     metadata,
     Column("repo_id", Integer, ForeignKey("repos.id", ondelete="CASCADE"), primary_key=True),
-    Column("path", Text, primary_key=True),
-    Column("data", Text, nullable=False),  # JSON record of the files table
+    Column("kind", String(32), primary_key=True),
+    Column("data", Text, nullable=False),
 )
 
 analyses = Table(

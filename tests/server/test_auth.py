@@ -16,9 +16,12 @@ from jupyter_codepark.server.handlers import routes
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
+SAMPLES = {"job_id": "0b9d2a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "repo_id": "1", "path": "a/b.py"}
+
+
 def _concrete(pattern: str) -> str:
-    """A URL matching a route pattern: every regex group replaced by a plausible value."""
-    return re.sub(r"\(\?P<\w+>[^)]*\)|\([^)]*\)", "x1", pattern).rstrip("$")
+    """A URL matching a route pattern: every named group replaced by a plausible value."""
+    return re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLES[m.group(1)], pattern).rstrip("$")
 
 
 def test_no_handler_lacks_an_authentication_decorator():
@@ -50,3 +53,14 @@ async def test_route_refuses_unauthenticated_calls(pattern, jp_fetch):
         refused += err.value.code == 403
     assert refused >= 1, pattern
     assert url_path_join("/", NAMESPACE, "api") in pattern
+
+
+def test_every_route_is_documented_in_openapi():
+    from . import openapi
+
+    for pattern, handler in routes(NAMESPACE):
+        url = _concrete(pattern)
+        template = openapi.template_of(url)
+        documented = set(openapi.spec()["paths"][template]) - {"parameters"}
+        implemented = {m.lower() for m in METHODS if m.lower() in vars(handler)}
+        assert implemented <= documented, (pattern, implemented - documented)

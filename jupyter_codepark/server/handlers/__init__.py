@@ -4,12 +4,45 @@ from __future__ import annotations
 
 from jupyter_server.utils import url_path_join
 
+from .analyses import AnalysesHandler, AnalysisHandler, RerunHandler
+from .events import EventsHandler
+from .repos import (
+    AuthorsHandler,
+    CouplingHandler,
+    FilesHandler,
+    FoldersHandler,
+    FunctionsHandler,
+    HotspotsHandler,
+    ReposHandler,
+    SummaryHandler,
+    TimelineHandler,
+    TrendHandler,
+)
 from .status import StatusHandler
+
+JOB_ID = r"(?P<job_id>[0-9a-f-]{36})"
+REPO_ID = r"(?P<repo_id>\d+)"
+FILE_PATH = r"(?P<path>.+)"
 
 
 def routes(namespace: str) -> list[tuple[str, type]]:
     """URL patterns (without the server's base URL, which Jupyter prepends) and handlers."""
     api = url_path_join("/", namespace, "api")
+    repo = url_path_join(api, "repos", REPO_ID)
     return [
         (url_path_join(api, "status"), StatusHandler),
+        (url_path_join(api, "events"), EventsHandler),
+        (url_path_join(api, "analyses"), AnalysesHandler),
+        (url_path_join(api, "analyses", JOB_ID), AnalysisHandler),
+        (url_path_join(api, "analyses", JOB_ID, "rerun"), RerunHandler),
+        (url_path_join(api, "repos"), ReposHandler),
+        (url_path_join(repo, "summary"), SummaryHandler),
+        (url_path_join(repo, "files"), FilesHandler),
+        (url_path_join(repo, "files", FILE_PATH, "trend"), TrendHandler),
+        (url_path_join(repo, "files", FILE_PATH, "functions"), FunctionsHandler),
+        (url_path_join(repo, "hotspots"), HotspotsHandler),
+        (url_path_join(repo, "coupling"), CouplingHandler),
+        (url_path_join(repo, "authors"), AuthorsHandler),
+        (url_path_join(repo, "timeline"), TimelineHandler),
+        (url_path_join(repo, "folders"), FoldersHandler),
     ]

@@ -15,6 +15,8 @@ from ...errors import (
     InvalidInput,
     NotFound,
     PathOutsideRoot,
+    RateLimited,
+    SandboxUnavailable,
     StoreError,
 )
 
@@ -27,7 +29,9 @@ STATUS_OF: tuple[tuple[type[CodeParkError], int], ...] = (
     (PathOutsideRoot, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (RateLimited, 429),
     (StoreError, 503),
+    (SandboxUnavailable, 503),
     (GitTimeout, 504),
 )
 
@@ -80,6 +84,8 @@ class CodeParkHandler(ExtensionHandlerMixin, APIHandler):
         error = exc_info[1] if exc_info else None
         if isinstance(error, CodeParkError):
             self.set_status(status_of(error))
+            if isinstance(error, RateLimited):
+                self.set_header("Retry-After", str(max(1, round(error.retry_after_s))))
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps({"message": error.message, "reason": error.reason}))
             return

@@ -1,0 +1,184 @@
+"""A finished analysis as pandas DataFrames (notebooks) and as the documented JSON contract."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFound
+from ..store import Store
+from ..store import history as rows
+from ..store.cache import MetricsCache
+from .executors import Executor
+from .git import open_repository
+from .measure import Blob, cache_key, measure_blobs
+from .pipeline import AnalysisResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+JSON_VERSION = 1
+FILE_FIELDS = (
+    "path", "revisions", "added", "deleted", "authors", "main_author", "ownership", "age_days",
+    "loc", "complexity", "max_complexity", "maintainability", "hotspot_score", "language", "error",
+)  # fmt: skip
+
+
+def _frame(records: list[dict[str, Any]], columns: list[str] | None = None) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _times(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    import pandas as pd
+
+    for col in cols:
+        if col in df:
+            df[col] = pd.to_datetime(df[col], unit="s", utc=True)
+    return df
+
+
+class Report:
+    """Tables of one analysis. Every table is a fresh pandas DataFrame."""
+
+    def __init__(
+        self, result: AnalysisResult, store: Store, executor: Executor | None = None
+    ) -> None:
+        self.result = result
+        self.store = store
+        self.executor = executor
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<CodePark report {self.result.repository['name']}@"
+            f"{self.result.repository['head'][:10]}: {s['commits']} commits, "
+            f"{s['authors']} authors, {s['files']} files, bus factor {s['bus_factor']}>"
+        )
+
+    @property
+    def repository(self) -> dict[str, Any]:
+        return dict(self.result.repository)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return dict(self.result.summary)
+
+    @property
+    def bus_factor(self) -> int:
+        return self.result.summary["bus_factor"]
+
+    @property
+    def files(self) -> pd.DataFrame:
+        df = _times(_frame(self.result.files), "first_seen", "last_change")
+        df.index = df["path"].rename(None)  # look files up by path; "path" stays a column
+        return df
+
+    @property
+    def hotspots(self) -> pd.DataFrame:
+        df = self.files
+        df = df[df["hotspot_score"] > 0]
+        return df.sort_values(["hotspot_score", "path"], ascending=[False, True])
+
+    @property
+    def folders(self) -> pd.DataFrame:
+        df = _frame(self.result.folders)
+        df.index = df["folder"].rename(None)
+        return df
+
+    @property
+    def coupling(self) -> pd.DataFrame:
+        return _frame(self.result.coupling, ["a", "b", "shared", "degree"])
+
+    @property
+    def authors(self) -> pd.DataFrame:
+        return _times(_frame(self.result.authors), "first_commit", "last_commit")
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        cols = ["week", "by", "key", "commits", "added", "deleted"]
+        return _times(_frame(self.result.timeline, cols), "week")
+
+    @property
+    def functions(self) -> pd.DataFrame:
+        return _frame(self.result.functions)
+
+    @cached_property
+    def _commits(self) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return rows.load_commits(conn, self.result.repo_id)
+
+    @property
+    def commits(self) -> pd.DataFrame:
+        df = _frame(self._commits).drop(columns=["repo_id"], errors="ignore")
+        return _times(df, "author_time", "committer_time")
+
+    def trend(self, path: str, *, cancel: threading.Event | None = None) -> pd.DataFrame:
+        """Complexity, maintainability and size of `path` after each commit that changed it,
+        following renames (computed from blobs; cached, so each version is measured once)."""
+        record = next((r for r in self.result.files if r["path"] == path), None)
+        if record is None:
+            raise NotFound(f"{path} is not a file of the analysed tree.")
+        names = [path, *record["renamed_from"]]
+        with self.store.connect() as conn:
+            changes = rows.path_history(conn, self.result.repo_id, names)
+        versions = [c for c in changes if c["blob"] and c["status"] != "D"]
+        repo = open_repository(self.result.repository["path"])
+        blobs = [Blob(c["path"], c["blob"]) for c in versions]
+        metrics = measure_blobs(
+            repo,
+            blobs,
+            MetricsCache(self.store),
+            executor=self.executor,
+            max_bytes=self.result.options.max_file_bytes,
+            cancel=cancel,
+        )
+        out = []
+        for c in versions:
+            m = metrics[cache_key(c["path"], c["blob"])]
+            out.append(
+                {
+                    "sha": c["sha"],
+                    "time": c["author_time"],
+                    "author": c["author_name"],
+                    "subject": c["subject"],
+                    "path": c["path"],
+                    "added": c["added"],
+                    "deleted": c["deleted"],
+                    "loc": m.get("loc"),
+                    "sloc": m.get("sloc"),
+                    "complexity": m.get("complexity"),
+                    "max_complexity": m.get("max_complexity"),
+                    "maintainability": m.get("maintainability"),
+                    "error": m.get("error"),
+                }
+            )
+        cols = ["sha", "time", "author", "subject", "path", "added", "deleted", "loc", "sloc",
+                "complexity", "max_complexity", "maintainability", "error"]  # fmt: skip
+        return _times(_frame(out, cols), "time")
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented, stable JSON document (see README, "JSON contract")."""
+        r = self.result
+        return {
+            "version": JSON_VERSION,
+            "repository": r.repository,
+            "analysed_at": r.as_of,
+            "commits": r.summary["commits"],
+            "merges": r.summary["merges"],
+            "bus_factor": r.summary["bus_factor"],
+            "languages": r.summary["languages"],
+            "authors": [
+                {k: a[k] for k in ("name", "email", "commits", "added", "deleted")}
+                for a in r.authors
+            ],
+            "files": [{k: f[k] for k in FILE_FIELDS} for f in r.files],
+            "coupling": r.coupling,
+            "coupling_filter": {
+                **r.options.coupling.__dict__,
+                "max_changeset": r.options.max_changeset,
+                "removed": r.coupling_stats,
+            },
+        }
