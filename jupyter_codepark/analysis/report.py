@@ -159,6 +159,20 @@ class Report:
                 "complexity", "max_complexity", "maintainability", "error"]  # fmt: skip
         return _times(_frame(out, cols), "time")
 
+    def code_history(self, last: int = 50) -> pd.DataFrame:
+        """Totals of the whole tree (files, LOC, complexity, mean maintainability) after each of
+        the last `last` commits, like `wily build -n last`, computed from cached blob metrics."""
+        from .evolution import code_history
+
+        repo = open_repository(self.result.repository["path"])
+        totals, _ = code_history(
+            self.store, repo, self.result.repo_id, last=last, executor=self.executor,
+            max_bytes=self.result.options.max_file_bytes,
+        )  # fmt: skip
+        cols = ["sha", "time", "author", "subject", "files", "loc", "complexity",
+                "maintainability"]  # fmt: skip
+        return _times(_frame(totals, cols), "time")
+
     def to_json(self) -> dict[str, Any]:
         """The documented, stable JSON document (see README, "JSON contract")."""
         r = self.result

@@ -6,10 +6,11 @@ import os
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum, Int, Unicode, default
+from traitlets import Bool, Enum, Float, Int, Unicode, default
 
 from .. import __version__
 from ..analysis.executors import make_executor
+from ..sandbox.run import RunService, run_settings
 from ..store import Store
 from .events import EventHub
 from .handlers import routes
@@ -75,6 +76,33 @@ class CodeParkApp(ExtensionApp):
         config=True,
         help="Offer sandboxed execution (bubblewrap) when the machine supports it.",
     )
+    # -- sandboxed runs (POST /codepark/api/run) ----------------------------------------
+    sandbox_memory_mb = Int(
+        512, config=True, help="Memory each sandboxed run may use, children included (MiB)."
+    )
+    sandbox_cpu_percent = Int(
+        100, config=True, help="CPU share of each sandboxed run, in percent of one core."
+    )
+    sandbox_pids_max = Int(
+        128,
+        config=True,
+        help="Processes and threads a sandboxed run may have at once (a fork bomb stops here).",
+    )
+    run_timeout_s = Float(
+        10.0, config=True, help="Default and maximum time of a run; a longer run is stopped."
+    )
+    run_pool_size = Int(
+        2, config=True, help="Sandboxed kernels kept warm for runs (started on the first run)."
+    )
+    run_max_concurrent = Int(2, config=True, help="Runs executing at once; the others queue.")
+    run_max_queued = Int(8, config=True, help="Runs that may wait; beyond that, 429.")
+    run_rate_per_minute = Int(
+        30, config=True, help="Runs a user may start a minute (bursts up to as many); 0: no limit."
+    )
+    run_max_code_kb = Int(64, config=True, help="Largest snippet accepted by the run API (KiB).")
+    run_max_output_kb = Int(
+        1024, config=True, help="Output a run may produce before it is stopped (KiB)."
+    )
     ai_model = Unicode(
         "",
         config=True,
@@ -103,13 +131,34 @@ class CodeParkApp(ExtensionApp):
             log=self.log,
         )
         self.results = ResultsCache(self.store, self.root_dir)
+        self.run_service = self._make_run_service()
         self.settings.update({"codepark": self})
         self.log.info("CodePark %s: store %s", __version__, self.store.display_url)
+
+    def _make_run_service(self) -> RunService | None:
+        """The run API's service; it starts no kernel until the first run."""
+        if not self.sandbox_enabled:
+            return None
+        settings = run_settings(
+            memory_mb=self.sandbox_memory_mb,
+            cpu_percent=self.sandbox_cpu_percent,
+            pids_max=self.sandbox_pids_max,
+            timeout_s=self.run_timeout_s,
+            pool_size=self.run_pool_size,
+            max_concurrent=self.run_max_concurrent,
+            max_queued=self.run_max_queued,
+            rate_per_minute=self.run_rate_per_minute,
+            max_code_kb=self.run_max_code_kb,
+            max_output_kb=self.run_max_output_kb,
+        )
+        return RunService(settings, log=self.log)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(routes(NAMESPACE))
 
     async def stop_extension(self) -> None:
+        if getattr(self, "run_service", None) is not None:
+            await self.run_service.close()
         if getattr(self, "jobs", None) is not None:
             await self.jobs.close()
         if getattr(self, "pool", None) is not None:

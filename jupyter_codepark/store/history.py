@@ -145,6 +145,18 @@ def load_commits(conn: Connection, repo_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def changes_of(conn: Connection, repo_id: int, shas: list[str]) -> dict[str, list[dict]]:
+    """File changes of the given commits, by commit sha."""
+    out: dict[str, list[dict]] = {}
+    for i in range(0, len(shas), 500):
+        q = select(changes).where(
+            changes.c.repo_id == repo_id, changes.c.sha.in_(shas[i : i + 500])
+        )
+        for r in conn.execute(q).mappings():
+            out.setdefault(r["sha"], []).append(dict(r))
+    return out
+
+
 def path_history(conn: Connection, repo_id: int, paths: Iterable[str]) -> list[dict[str, Any]]:
     """Changes of the given paths (a file and its former names), oldest first, with commit facts."""
     q = (

@@ -188,3 +188,17 @@ def test_bad_inputs_give_clear_errors(store, tmp_path, sample):
         analyze_repository(store, empty.path)
     with pytest.raises(UnknownRevision, match="no-such-rev"):
         analyze_repository(store, repo.path, AnalysisOptions(rev="no-such-rev"))
+
+
+def test_code_history_totals_follow_each_commit(store, sample):
+    repo, shas = sample
+    report = Report(run(store, repo), store)
+    history = report.code_history(last=3)
+    assert list(history["sha"]) == [shas["c6"], shas["c7"], shas["c8"]]
+    assert list(history["files"]) == [5, 5, 7]  # c6 adds the logo, c8 two odd files
+    util = (repo.path / "lib" / "util.py").read_text()
+    functions = [b for code in (CORE_V5, util) for b in cc_visit(code) if b.letter != "C"]
+    assert history["complexity"].iloc[-1] == sum(b.complexity for b in functions) == 13
+    full = report.code_history(last=100)
+    assert len(full) == 8  # every non-merge commit
+    assert full["files"].iloc[0] == 4  # the first commit: README, .mailmap, core, util

@@ -13,8 +13,11 @@ from jupyter_codepark.store.schema import repos
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_store(request, tmp_path):
     if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 's.sqlite'}")
-    return Store(request.getfixturevalue("postgres_url"))
+        store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    else:
+        store = Store(request.getfixturevalue("postgres_url"))
+    yield store
+    store.close()
 
 
 def test_schema_is_created_once_and_versioned(any_store):
@@ -25,6 +28,7 @@ def test_schema_is_created_once_and_versioned(any_store):
     again = Store(any_store.url.render_as_string(hide_password=False))
     again.ensure_schema()
     assert again.ping()[0]
+    again.close()
 
 
 def test_metrics_cache_round_trip_and_first_write_wins(any_store):

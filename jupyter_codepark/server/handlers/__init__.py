@@ -18,6 +18,7 @@ from .repos import (
     TimelineHandler,
     TrendHandler,
 )
+from .run import RunHandler
 from .status import StatusHandler
 
 JOB_ID = r"(?P<job_id>[0-9a-f-]{36})"
@@ -31,6 +32,7 @@ def routes(namespace: str) -> list[tuple[str, type]]:
     repo = url_path_join(api, "repos", REPO_ID)
     return [
         (url_path_join(api, "status"), StatusHandler),
+        (url_path_join(api, "run"), RunHandler),
         (url_path_join(api, "events"), EventsHandler),
         (url_path_join(api, "analyses"), AnalysesHandler),
         (url_path_join(api, "analyses", JOB_ID), AnalysisHandler),
