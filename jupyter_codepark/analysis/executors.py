@@ -48,6 +48,8 @@ class ProcessExecutor:
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("forkserver")
+            # workers fork from a server process that has already imported the metrics code
+            ctx.set_forkserver_preload(["jupyter_codepark.analysis.measure"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._pool
 

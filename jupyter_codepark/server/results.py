@@ -61,6 +61,8 @@ class ResultsCache:
 
         out = []
         for r in await asyncio.to_thread(load):
+            if r["analysed_at"] is None:  # mined in part, never finished: nothing to show
+                continue
             try:
                 rel = relative_to_root(self.root_dir, r["path"])
             except PathOutsideRoot:

@@ -4,6 +4,7 @@ shutdown, and nothing left behind."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -74,7 +75,11 @@ async def test_kernel_is_confined_and_lifecycle_works(tmp_path, scratch_root):
 
         # interrupt (a message: SIGINT does not cross bubblewrap)
         msg_id = kc.execute("import time; time.sleep(120)")
-        await kc.get_iopub_msg(timeout=30)  # busy
+        while True:  # interrupt only once the kernel is running this very request
+            msg = await kc.get_iopub_msg(timeout=30)
+            if (msg["parent_header"].get("msg_id"), msg["msg_type"]) == (msg_id, "execute_input"):
+                break
+        await asyncio.sleep(0.5)  # into time.sleep
         await km.interrupt_kernel()
         reply = await kc.get_shell_msg(timeout=30)
         assert reply["parent_header"]["msg_id"] == msg_id
