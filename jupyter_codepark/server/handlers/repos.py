@@ -24,7 +24,10 @@ class RepoHandler(CodeParkHandler):
     """Base of the per-repository result routes: `repo_id` is the first URL group."""
 
     async def result(self, repo_id: str):
-        return await self.codepark.results.get(int(repo_id))
+        n = int(repo_id)
+        if not 0 < n < 2**31:
+            raise NotFound(f"No repository {repo_id}.")
+        return await self.codepark.results.get(n)
 
     def paged(self, items: list[dict[str, Any]], default_limit: int = 100) -> None:
         limit = int_arg(self.get_argument("limit", None), "limit", default_limit, 1)
