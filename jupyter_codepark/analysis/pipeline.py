@@ -171,21 +171,20 @@ def mine(
         return repo_id, fold, mode, 0
     total = count_commits(repo, head, exclude, options.since)
     progress("mining", 0, total)
-    writer = rows.HistoryWriter(store, repo_id, start_seq)
     n = 0
-    for commit in iter_commits(
-        repo,
-        head,
-        since=options.since,
-        exclude=exclude,
-        oldest_first=True,  # renames are followed forwards
-        cancel=cancel,
-        progress=lambda k: progress("mining", k, total),
-    ):
-        fold.add(commit)
-        writer.add(commit)
-        n += 1
-    writer.flush()
+    with rows.HistoryWriter(store, repo_id, start_seq) as writer:
+        for commit in iter_commits(
+            repo,
+            head,
+            since=options.since,
+            exclude=exclude,
+            oldest_first=True,  # renames are followed forwards
+            cancel=cancel,
+            progress=lambda k: progress("mining", k, total),
+        ):
+            fold.add(commit)
+            writer.add(commit)
+            n += 1
     blob = zlib.compress(pickle.dumps(fold, protocol=pickle.HIGHEST_PROTOCOL), 1)
     with store.begin() as conn:  # the mined rows count from here on
         rows.save_state(conn, repo_id, head, FOLD_VERSION, blob)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -58,14 +60,44 @@ def drop_unfinished(conn: Connection, repo_id: int, mined_seq: int) -> None:
 
 
 class HistoryWriter:
-    """Buffers mined commits and writes each batch in a short transaction of its own, so a long
-    mining run never holds the store's write lock. Rows past `repos.mined_seq` only count once
-    the run saves its state (see `drop_unfinished`)."""
+    """Writes mined commits in batches, each in a short transaction of its own, on a thread of
+    its own (so the store's work overlaps git's). A long mining run never holds the store's write
+    lock; rows past `repos.mined_seq` only count once the run saves its state (see
+    `drop_unfinished`). Use it as a context manager: leaving it waits for every batch and raises
+    the first write error."""
 
     def __init__(self, store: Any, repo_id: int, start_seq: int) -> None:
         self.store, self.repo_id, self.seq = store, repo_id, start_seq
         self._commits: list[dict[str, Any]] = []
         self._changes: list[dict[str, Any]] = []
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="codepark-history-writer")
+        self._thread.start()
+
+    def __enter__(self) -> HistoryWriter:
+        return self
+
+    def __exit__(self, typ: Any, exc: Any, tb: Any) -> None:
+        if typ is None:
+            self.flush()
+        self._queue.put(None)
+        self._thread.join()
+        if typ is None and self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # keep draining so the producer never blocks
+            try:
+                with self.store.begin() as conn:
+                    if batch[0]:
+                        conn.execute(commits.insert(), batch[0])
+                    if batch[1]:
+                        conn.execute(changes.insert(), batch[1])
+            except BaseException as e:  # noqa: BLE001 (re-raised in the producer's thread)
+                self._error = e
 
     def add(self, c: Any) -> None:
         rid = self.repo_id
@@ -91,14 +123,11 @@ class HistoryWriter:
             self.flush()
 
     def flush(self) -> None:
-        if not self._commits and not self._changes:
-            return
-        with self.store.begin() as conn:
-            if self._commits:
-                conn.execute(commits.insert(), self._commits)
-            if self._changes:
-                conn.execute(changes.insert(), self._changes)
-        self._commits, self._changes = [], []
+        if self._error is not None:
+            raise self._error
+        if self._commits or self._changes:
+            self._queue.put((self._commits, self._changes))
+            self._commits, self._changes = [], []
 
 
 def load_state(conn: Connection, repo_id: int) -> tuple[str, int, bytes] | None:
