@@ -25,6 +25,8 @@ def test_wheel_installs_both_extensions_without_node(tmp_path):
     data = next(n for n in names if ".data/data/" in n).split(".data/data/")[0] + ".data/data/"
     assert f"{data}etc/jupyter/jupyter_server_config.d/jupyter_codepark.json" in names
     assert f"{data}share/jupyter/labextensions/jupyter-codepark/package.json" in names
+    assert "jupyter_codepark/widgets/static/city.js" in names  # the notebook city's bundle
+    assert "jupyter_codepark/openapi.yaml" in names
     lab = f"{data}share/jupyter/labextensions/jupyter-codepark/"
     assert any(n.startswith(f"{lab}static/remoteEntry") for n in names)
     assert (
