@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from gc import get_referents
 from itertools import compress, repeat
-from math import inf, log
+from math import log
 from operator import attrgetter
+
+from .pyblocks import Block, Scope, radon_blocks
 
 __all__ = ["Block", "Halstead", "TreeMetrics", "analyze_tree"]
 
@@ -55,7 +57,6 @@ _DICT = frozenset([dict])
 _LIST = frozenset([list])
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = frozenset([*_DEFS, ast.ClassDef])
-_NO_RECORD = frozenset([*_DEFS, ast.ClassDef, ast.Assert])
 _DECISIONS = frozenset(
     [ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match, ast.comprehension]
 )
@@ -96,21 +97,6 @@ def _flatten(tree: ast.AST) -> list[ast.AST]:
 
 
 @dataclass(slots=True)
-class Block:
-    """A radon block: function, method, nested function or class."""
-
-    name: str
-    qualname: str
-    kind: str  # 'function' | 'method' | 'class'
-    lineno: int
-    endline: int
-    complexity: int
-    depth: int  # 0 for blocks radon's cc_visit returns, > 0 for closures / inner classes
-    length: int  # physical lines from the def/class line to the AST end_lineno
-    params: int | None = None
-
-
-@dataclass(slots=True)
 class Halstead:
     h1: int
     h2: int
@@ -131,18 +117,6 @@ class TreeMetrics:
     blocks: list[Block]
     total_complexity: int  # radon ComplexityVisitor(...).total_complexity (used by MI)
     halstead: Halstead
-
-
-@dataclass(slots=True, eq=False)
-class _Scope:
-    node: ast.AST | None
-    parent: _Scope | None
-    decisions: int = 0
-    children: list[_Scope] = field(default_factory=list)
-
-    @property
-    def is_class(self) -> bool:
-        return type(self.node) is ast.ClassDef
 
 
 Position = tuple[int, int]  # (line, column)
@@ -172,7 +146,7 @@ def _regions(scopes: list[ast.AST], asserts: list[ast.AST]) -> list[tuple]:
     return regions
 
 
-def _segments(module: _Scope, regions: list[tuple]) -> tuple[list[Position], list[tuple]]:
+def _segments(module: Scope, regions: list[tuple]) -> tuple[list[Position], list[tuple]]:
     """Sweep nested regions into sorted boundary points with the label in force from each:
     (cc scope or None, Halstead context or _SKIP)."""
     base = (module, None)
@@ -191,7 +165,7 @@ def _segments(module: _Scope, regions: list[tuple]) -> tuple[list[Position], lis
             parent_scope.decisions += 1  # the assert itself; its contents are not visited
             label = (None, parent_ctx)
         else:
-            scope = _Scope(node, parent_scope)
+            scope = Scope(node, parent_scope)
             parent_scope.children.append(scope)
             label = (scope, node.name if kind == 1 else parent_ctx)
         points.append(start)
@@ -203,35 +177,7 @@ def _segments(module: _Scope, regions: list[tuple]) -> tuple[list[Position], lis
     return points, labels
 
 
-def _max_line(node: ast.AST) -> float:
-    """The greatest ``lineno`` radon's ComplexityVisitor records while visiting ``node``:
-    every node but defs, classes, asserts and what they hold. A subtree ending on or before
-    the best line so far cannot raise it, so mostly only the last line is walked."""
-    best: float = -inf
-    stack: list = [node]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    no_record, joined, node_type = _NO_RECORD, ast.JoinedStr, ast.AST
-    while stack:
-        n = pop()
-        t = type(n)
-        if t in no_record:
-            continue
-        line = getattr(n, "lineno", None)
-        if line is not None:
-            if n.end_lineno <= best and t is not joined:
-                continue
-            if line > best:
-                best = line
-        for name in n._fields:
-            value = getattr(n, name, None)
-            if type(value) is list:
-                extend(v for v in value if isinstance(v, node_type))
-            elif isinstance(value, node_type):
-                push(value)
-    return best
-
-
-def _count(picked: list[ast.AST], points: list[int], labels: list[tuple]) -> tuple:
+def _count(picked: list[ast.AST], points: list[Position], labels: list[tuple]) -> tuple:
     """Add decisions to scopes; gather Halstead operators and operands."""
     operators: set[type] = set()
     operands: set[tuple] = set()
@@ -317,92 +263,14 @@ def _halstead(h1: int, h2: int, n1: int, n2: int) -> Halstead:
     )
 
 
-def _param_count(node: ast.AST) -> int:
-    a = node.args
-    return (
-        len(a.posonlyargs)
-        + len(a.args)
-        + len(a.kwonlyargs)
-        + (a.vararg is not None)
-        + (a.kwarg is not None)
-    )
-
-
-class _Report:
-    """Turns the scope tree into radon's blocks (cc_visit + add_inner_blocks)."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._endlines: dict[int, int] = {}
-
-    def function(self, scope: _Scope, prefix: str, kind: str, depth: int) -> int:
-        node = scope.node
-        complexity = 1 + scope.decisions
-        endline = max(node.lineno, _max_line(node.body[-1]))
-        qualname = f"{prefix}{node.name}"
-        self.blocks.append(
-            Block(
-                node.name,
-                qualname,
-                kind,
-                node.lineno,
-                int(endline),
-                complexity,
-                depth,
-                node.end_lineno - node.lineno + 1,
-                _param_count(node),
-            )
-        )
-        for child in scope.children:
-            if not child.is_class:  # classes inside functions are dropped by radon
-                self.function(child, qualname + ".", "function", depth + 1)
-        return complexity
-
-    def klass(self, scope: _Scope, prefix: str, depth: int) -> int:
-        node = scope.node
-        qualname = f"{prefix}{node.name}"
-        index = len(self.blocks)
-        self.blocks.append(None)  # type: ignore[arg-type]  # filled below, keeps order
-        real = 1 + scope.decisions
-        ends = [node.lineno, *(_max_line(child) for child in node.body)]
-        methods = 0
-        for child in scope.children:
-            if child.is_class:
-                self.klass(child, qualname + ".", depth + 1)
-            else:
-                start = len(self.blocks)
-                real += self.function(child, qualname + ".", "method", depth)
-                ends.append(self.blocks[start].endline)
-                methods += 1
-        shown = int(real / float(methods)) + (methods > 1) if methods else real
-        self.blocks[index] = Block(
-            node.name,
-            qualname,
-            "class",
-            node.lineno,
-            int(max(ends)),
-            shown,
-            depth,
-            node.end_lineno - node.lineno + 1,
-        )
-        return real
-
-
 def analyze_tree(tree: ast.Module) -> TreeMetrics:
     """Blocks, total complexity and Halstead totals exactly as radon 6.0.1 computes them."""
     nodes = _flatten(tree)
     picked = list(compress(nodes, map(_PICK.__contains__, map(type, nodes))))
     scopes = [n for n in picked if type(n) in _SCOPES]
     asserts = [n for n in picked if type(n) is ast.Assert]
-    module = _Scope(None, None)
+    module = Scope(None, None)
     points, labels = _segments(module, _regions(scopes, asserts))
     h1, h2, n1, n2 = _count(picked, points, labels)
-    report = _Report()
-    total = 1 + module.decisions
-    for scope in module.children:
-        if scope.is_class:
-            total += report.klass(scope, "", 0) - 1
-        else:
-            total += report.function(scope, "", "function", 0) - 1
-    report.blocks.sort(key=lambda b: (b.lineno, b.depth))
-    return TreeMetrics(report.blocks, total, _halstead(h1, h2, n1, n2))
+    blocks, total = radon_blocks(module)
+    return TreeMetrics(blocks, total, _halstead(h1, h2, n1, n2))
