@@ -144,6 +144,26 @@ def _rmdir(path: Path, deadline_s: float = 2.0) -> None:
             time.sleep(0.01)
 
 
+_swept: set[Path] = set()
+
+
+def _sweep_stale(parent: Path) -> None:
+    """Once per process and parent: remove the empty groups of sandboxes whose owner died (a
+    server killed with SIGKILL cannot clean up); groups that still hold a process are left."""
+    if parent in _swept or not parent.is_dir():
+        return
+    _swept.add(parent)
+    old = time.time() - 60  # never a group another server is just filling
+    for group in parent.glob("k*"):
+        with contextlib.suppress(OSError):
+            if (
+                group.is_dir()
+                and group.stat().st_mtime < old
+                and not (group / "cgroup.procs").read_text().strip()
+            ):
+                group.rmdir()
+
+
 class CgroupV1(Confinement):
     """One group per controller (memory, pids, cpu) in the v1 hierarchies."""
 
@@ -166,6 +186,7 @@ class CgroupV1(Confinement):
 
     def create(self) -> None:
         for d in self.dirs.values():
+            _sweep_stale(d.parent)
             d.mkdir(parents=True, exist_ok=True)
         lim = self.limits
         if lim.memory_mb:
