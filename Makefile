@@ -50,6 +50,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# configurable-http-proxy for the JupyterHub deployment and its live test (hub/)
+hub/node_modules/.installed: hub/package.json hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(LAB_BUILT): node_modules/.installed $(VENV)/.created $(TS_SOURCES) tsconfig.json
 	npm run --silent build:prod
 
@@ -63,7 +68,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 install: system-deps $(VENV)/.installed
-install-test: system-deps $(VENV)/.installed-test
+install-test: system-deps $(VENV)/.installed-test hub/node_modules/.installed
 
 demo: install
 	@mkdir -p "$(DEMO_DIR)/workspace"
@@ -77,6 +82,12 @@ demo: install
 	    && echo "Sample repository: a synthetic shop in $(DEMO_DIR)/workspace/sample-shop"; \
 	fi
 	@cp -rn notebooks "$(DEMO_DIR)/workspace/" 2>/dev/null || true
+	@for repo in "$(DEMO_DIR)"/workspace/*/; do \
+	  [ -d "$$repo.git" ] || continue; \
+	  echo "Analysing $$repo ..."; \
+	  $(VENV)/bin/codepark analyze "$$repo" --no-progress --top 3 \
+	    --store "sqlite:///$(DEMO_DIR)/codepark.sqlite" || true; \
+	done
 	@token=$$($(PY) -c 'import secrets; print(secrets.token_hex(16))'); \
 	echo; echo "CodePark demo: http://127.0.0.1:$(DEMO_PORT)/lab?token=$$token"; echo; \
 	CODEPARK_STORE_URL="sqlite:///$(DEMO_DIR)/codepark.sqlite" \

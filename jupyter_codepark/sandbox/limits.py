@@ -112,7 +112,7 @@ def _read_int(path: Path, key: str | None = None) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _kill_all(procs_files: list[Path], deadline_s: float = 5.0) -> None:
+def _kill_all(procs_files: list[Path], deadline_s: float = 15.0) -> None:
     """SIGKILL every process listed until the groups are empty (a fork bomb races this loop,
     but it cannot grow past pids_max, so it converges)."""
     end = time.monotonic() + deadline_s
@@ -129,7 +129,7 @@ def _kill_all(procs_files: list[Path], deadline_s: float = 5.0) -> None:
         time.sleep(0.01)
 
 
-def _rmdir(path: Path, deadline_s: float = 2.0) -> None:
+def _rmdir(path: Path, deadline_s: float = 15.0) -> None:
     """rmdir a group; the kernel refuses (EBUSY) until the last killed task is reaped."""
     end = time.monotonic() + deadline_s
     while True:
@@ -220,9 +220,14 @@ class CgroupV1(Confinement):
         )
 
     def destroy(self) -> None:
-        _kill_all([d / "cgroup.procs" for d in self.dirs.values()])
+        procs = [d / "cgroup.procs" for d in self.dirs.values()]
+        _kill_all(procs)
         for d in self.dirs.values():
-            _rmdir(d)
+            try:
+                _rmdir(d)
+            except OSError:  # a task is still being reaped: kill again, then a last try
+                _kill_all(procs)
+                _rmdir(d)
 
 
 class CgroupV2(Confinement):
