@@ -10,17 +10,35 @@ Definitions (documented for users in the README):
 - hotspot_score: (revisions / max revisions) x (complexity / max complexity) over the files with
   a cyclomatic complexity; files without one (markup, data, unknown languages) use lines of code
   in place of complexity, normalised among themselves (`hotspot_basis` says which). 0..1.
+  Noise (`is_noise`: lock files, minified/generated code, vendored folders) scores 0 and is
+  left out of coupling.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .aggregate import DAY_S, FileAcc, HistoryFold
+
+# Files people do not write by hand: lock files, minified and generated code, vendored trees.
+# They keep their history but are never hotspots and never coupled (users filter them anyway).
+NOISE_NAMES = (
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
+    "Pipfile.lock", "uv.lock", "Cargo.lock", "Gemfile.lock", "composer.lock", "go.sum",
+    "*.min.js", "*.min.css", "*.map", "*_pb2.py", "*_pb2_grpc.py", "*.pb.go", "*.lock",
+)  # fmt: skip
+NOISE_DIRS = re.compile(r"(^|/)(vendor|vendored|third_party|node_modules|dist|build)/")
+
+
+def is_noise(path: str) -> bool:
+    name = posixpath.basename(path)
+    return bool(NOISE_DIRS.search(path)) or any(fnmatch.fnmatchcase(name, p) for p in NOISE_NAMES)
 
 
 def bus_factor(churn_by_author: Mapping[str, int]) -> int:
@@ -89,6 +107,7 @@ def file_records(
                 "maintainability": m.get("maintainability"),
                 "functions": len(m.get("functions") or []),
                 "binary": bool(m.get("binary")) or bool(acc and acc.binary),
+                "noise": is_noise(path),
                 "error": m.get("error"),
             }
         )
@@ -98,6 +117,8 @@ def file_records(
 
 def _score_hotspots(records: list[dict[str, Any]]) -> None:
     def basis(r: dict[str, Any]) -> str | None:
+        if r["noise"]:
+            return None
         if r["complexity"] is not None:
             return "complexity"
         if r["loc"] and not r["binary"]:
@@ -155,6 +176,9 @@ def coupling_records(
         if a.path not in alive or b.path not in alive or not (a.alive and b.alive):
             removed["gone"] += 1
             continue
+        if is_noise(a.path) or is_noise(b.path):
+            removed["noise"] += 1
+            continue
         if min(a.revisions, b.revisions) < flt.min_revisions:
             removed["min_revisions"] += 1
             continue
@@ -172,6 +196,7 @@ def coupling_records(
         "pairs": sum(removed.values()) + len(rows),
         "kept": len(rows),
         "removed_gone": removed["gone"],
+        "removed_noise": removed["noise"],
         "removed_min_revisions": removed["min_revisions"],
         "removed_min_shared": removed["min_shared"],
         "removed_min_degree": removed["min_degree"],
