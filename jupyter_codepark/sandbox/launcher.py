@@ -31,12 +31,14 @@ back read-only, so the kernel still imports what the server can.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +144,35 @@ def python_paths() -> list[str]:
     return seen
 
 
+_swept_roots: set[Path] = set()
+
+
+def _live_cwds() -> set[str]:
+    cwds = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            cwds.add(os.readlink(proc / "cwd"))
+    return cwds
+
+
+def sweep_stale_folders(root: Path, min_age_s: float = 60) -> None:
+    """Once per process and root: remove the folders of sandboxes whose server died without
+    cleaning up (a kernel's working directory is its scratch, so a folder no process works in,
+    older than a minute, belongs to nobody)."""
+    if root in _swept_roots:
+        return
+    _swept_roots.add(root)
+    old = time.time() - min_age_s
+    cwds = _live_cwds()
+    for home in root.glob("k*"):
+        with contextlib.suppress(OSError):
+            if home.stat().st_mtime > old:
+                continue
+            if any(c == str(home) or c.startswith(f"{home}/") for c in cwds):
+                continue
+            shutil.rmtree(home, ignore_errors=True)
+
+
 class Sandbox:
     """One confined place: its folders, its control groups, the command that enters it.
 
@@ -165,6 +196,7 @@ class Sandbox:
     def prepare(self) -> None:
         root = Path(self.options.scratch_root)
         root.mkdir(mode=0o711, parents=True, exist_ok=True)
+        sweep_stale_folders(root)
         self.home.mkdir(mode=0o711, exist_ok=True)
         for d in (self.scratch, self.run_dir):
             d.mkdir(mode=0o700, exist_ok=True)
