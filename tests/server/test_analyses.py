@@ -196,3 +196,15 @@ async def test_events_websocket_refuses_unauthenticated_clients(jp_ws_fetch):
     with pytest.raises(HTTPClientError) as err:
         await jp_ws_fetch("codepark", "api", "events", headers={"Authorization": ""})
     assert err.value.code == 403
+
+
+async def test_unchanged_results_are_not_sent_again(jp_fetch, sample):
+    _, job, _ = await api(jp_fetch, "analyses", method="POST", body={"path": "sample"})
+    rid = str((await wait_done(jp_fetch, job["id"]))["repo_id"])
+    first = await jp_fetch("codepark", "api", "repos", rid, "files")
+    etag = first.headers["Etag"]
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("codepark", "api", "repos", rid, "files", headers={"If-None-Match": etag})
+    assert err.value.code == 304
+    other = await jp_fetch("codepark", "api", "repos", rid, "files", params={"limit": "1"})
+    assert other.headers["Etag"] != etag
