@@ -44,6 +44,12 @@ class PathOutsideRoot(CodeParkError):
     reason = "outside-root"
 
 
+class Forbidden(CodeParkError):
+    """The current user may not do this (HTTP 403): e.g. edit or delete someone else's note."""
+
+    reason = "forbidden"
+
+
 class NotFound(CodeParkError):
     reason = "not-found"
 
@@ -84,3 +90,21 @@ class SandboxUnavailable(CodeParkError):
     """Sandboxed execution is disabled or cannot work on this machine (HTTP 503)."""
 
     reason = "sandbox-unavailable"
+
+
+class ModelError(CodeParkError):
+    """The language model (or the server in front of it) failed (HTTP 502 with its reason)."""
+
+    reason = "model-error"
+
+
+class ModelTimeout(ModelError):
+    """The language model did not answer in time (HTTP 504)."""
+
+    reason = "model-timeout"
+
+
+class InputTooLarge(InvalidInput):
+    """A request's code, diff or question is over the size limit (HTTP 413)."""
+
+    reason = "input-too-large"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 JSON_VERSION = 1
+CITY_COMMIT_STEPS_MAX = 600  # above this many commits the city's time slider steps by week
 FILE_FIELDS = (
     "path", "revisions", "added", "deleted", "authors", "main_author", "ownership", "age_days",
     "loc", "complexity", "max_complexity", "maintainability", "hotspot_score", "language", "error",
@@ -114,6 +115,52 @@ class Report:
     def commits(self) -> pd.DataFrame:
         df = _frame(self._commits).drop(columns=["repo_id"], errors="ignore")
         return _times(df, "author_time", "committer_time")
+
+    def history_frame(self) -> pd.DataFrame:
+        """Every change of every non-merge commit, oldest commit first: columns ``seq, sha,
+        time, path, added, deleted, status, blob`` (``time`` is the author time, tz-aware UTC).
+        A rename is the new path's ``R`` row preceded by a ``D`` row of the old path, as
+        ``CodeCity``'s history input expects, so the building of the old name disappears."""
+        import pandas as pd
+
+        commits = [c for c in self._commits if not c["is_merge"]]
+        with self.store.connect() as conn:
+            by_sha = rows.changes_of(conn, self.result.repo_id, [c["sha"] for c in commits])
+        out: list[tuple[Any, ...]] = []
+        for c in commits:
+            head = (c["seq"], c["sha"], c["author_time"])
+            for ch in sorted(by_sha.get(c["sha"], ()), key=lambda ch: ch["path"]):
+                status = (ch["status"] or "M")[:1]
+                if status == "R" and ch["old_path"]:
+                    out.append((*head, ch["old_path"], 0, 0, "D", None))
+                added, deleted = ch["added"] or 0, ch["deleted"] or 0
+                out.append((*head, ch["path"], added, deleted, status, ch["blob"]))
+        cols = ["seq", "sha", "time", "path", "added", "deleted", "status", "blob"]
+        return _times(pd.DataFrame(out, columns=cols), "time")
+
+    def city(self, **kw: Any) -> Any:
+        """A :class:`~jupyter_codepark.widgets.CodeCity` of the files table that replays the
+        history (``history_frame``). Keywords go to ``CodeCity`` (``height``, ``color``,
+        ``bucket``, ``title``, ...); by default coupling comes from this report and the time
+        slider steps by commit, or by week above 600 commits."""
+        from ..widgets import CodeCity
+
+        history = kw.pop("history", None)
+        if history is None:
+            history = self.history_frame()
+        if "bucket" not in kw:
+            commits = history["sha"].nunique() if "sha" in history.columns else 0
+            kw["bucket"] = "week" if commits > CITY_COMMIT_STEPS_MAX else "commit"
+        kw.setdefault("coupling", self.coupling)
+        kw.setdefault("title", self.result.repository.get("name", ""))
+        return CodeCity(self.files, history if len(history) else None, **kw)
+
+    def dashboard(self, **kw: Any) -> Any:
+        """The city, its controls, the hotspot table and the charts in one linked ipywidgets
+        layout (see :class:`~jupyter_codepark.widgets.dashboard.Dashboard`)."""
+        from ..widgets.dashboard import Dashboard
+
+        return Dashboard(self, **kw)
 
     def trend(self, path: str, *, cancel: threading.Event | None = None) -> pd.DataFrame:
         """Complexity, maintainability and size of `path` after each commit that changed it,

@@ -6,12 +6,15 @@ import os
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Enum, Float, Int, Unicode, default
+from traitlets import Bool, Enum, Float, Int, Type, Unicode, default
 
 from .. import __version__
 from ..analysis.executors import make_executor
+from ..collab import CollabService, CollabSettings, HintSettings
+from ..collab.service import AWARENESS_EVENTS, SESSION_EVENTS
 from ..sandbox.run import RunService, run_settings
 from ..store import Store
+from .ai_setup import make_ai_service
 from .events import EventHub
 from .handlers import routes
 from .health import Health
@@ -114,6 +117,75 @@ class CodeParkApp(ExtensionApp):
         config=True,
         help="Base URL of an OpenAI-compatible server for `ai_model` (e.g. a local llama.cpp).",
     )
+    ai_backend_class = Type(
+        default_value=None,
+        allow_none=True,
+        klass="jupyter_codepark.ai.backends.AIBackend",
+        config=True,
+        help="""Who writes AI answers: a subclass of jupyter_codepark.ai.backends.AIBackend. Unset
+        (the default): LiteLLMBackend when a model is configured (`ai_model`, else jupyter-ai's
+        Jupyternaut model), else OfflineBackend (no key, no network, deterministic).""",
+    )
+    ai_timeout_s = Float(
+        60.0, config=True, help="A model call with no answer (or no new text) for this long: 504."
+    )
+    ai_cache_ttl_s = Float(
+        86400.0,
+        config=True,
+        help="AI answers are cached in the store for this long (by task, model, input and "
+        "analysed head); 0 turns the cache off.",
+    )
+    ai_rate_per_minute = Int(
+        20,
+        config=True,
+        help="AI requests per user and task a minute (bursts up to as many); 0: no limit.",
+    )
+    ai_max_input_kb = Int(
+        256, config=True, help="Largest file, editor text or diff the AI tasks accept (KiB)."
+    )
+    ai_docstring_style = Enum(
+        ["numpy", "google"],
+        default_value="numpy",
+        config=True,
+        help="Style of generated docstrings.",
+    )
+
+    # -- collaboration (presence, activity, notes, hints) -----------------------------------
+    presence_interval_s = Float(
+        0.05,
+        config=True,
+        help="""Presence changes (joins, cursors, edits) are pushed on the events WebSocket at most
+        this often; changes in between are coalesced into the next push.""",
+    )
+    presence_idle_after_s = Float(
+        120.0,
+        config=True,
+        help="A user with no edit or cursor move for this long is shown idle in presence.",
+    )
+    activity_window_s = Float(
+        30.0,
+        config=True,
+        help="""Edits (and saves) of one user in one file within this window are recorded as one
+        activity row with the range of lines touched.""",
+    )
+    activity_retention_days = Float(
+        90.0,
+        config=True,
+        help="Activity older than this is deleted from the store (checked hourly); 0 keeps it all.",
+    )
+    hint_min_degree = Float(
+        30.0, config=True, help="Coupling degree (%) a file needs to be hinted as a co-change."
+    )
+    hint_min_shared = Int(
+        3, config=True, help="Commits a file must share with the edited one to be hinted."
+    )
+    hint_max_files = Int(5, config=True, help="Coupled files shown per hint at most.")
+    hint_session_h = Float(
+        8.0,
+        config=True,
+        help="""A file edited in a room within this many hours counts as touched in the editing
+        session and is no longer hinted.""",
+    )
 
     def initialize_settings(self) -> None:
         self.root_dir = os.path.realpath(self.serverapp.root_dir)
@@ -132,8 +204,39 @@ class CodeParkApp(ExtensionApp):
         )
         self.results = ResultsCache(self.store, self.root_dir)
         self.run_service = self._make_run_service()
+        self.ai = make_ai_service(self)
+        self.collab = self._make_collab()
         self.settings.update({"codepark": self})
         self.log.info("CodePark %s: store %s", __version__, self.store.display_url)
+
+    def _make_collab(self) -> CollabService:
+        """Presence, activity, notes and hints over jupyter-collaboration's rooms; it starts on
+        the first collaboration event or request (or at server start)."""
+        settings = CollabSettings(
+            presence_interval_s=self.presence_interval_s,
+            idle_after_s=self.presence_idle_after_s,
+            activity_window_s=self.activity_window_s,
+            activity_retention_days=self.activity_retention_days,
+            hint_session_s=self.hint_session_h * 3600,
+            hints=HintSettings(self.hint_min_degree, self.hint_min_shared, self.hint_max_files),
+        )
+        collab = CollabService(
+            self.store,
+            self.root_dir,
+            self.hub,
+            self.serverapp.web_app.settings,  # read by ServerApp.last_activity()
+            self.results.get,
+            settings,
+            log=self.log,
+        )
+        for schema_id in (AWARENESS_EVENTS, SESSION_EVENTS):
+            self.serverapp.event_logger.add_listener(
+                schema_id=schema_id, listener=collab.on_collab_event
+            )
+        return collab
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:  # noqa: ANN001
+        await self.collab.ready()
 
     def _make_run_service(self) -> RunService | None:
         """The run API's service; it starts no kernel until the first run."""
@@ -157,6 +260,8 @@ class CodeParkApp(ExtensionApp):
         self.handlers.extend(routes(NAMESPACE))
 
     async def stop_extension(self) -> None:
+        if getattr(self, "collab", None) is not None:
+            await self.collab.close()
         if getattr(self, "run_service", None) is not None:
             await self.run_service.close()
         if getattr(self, "jobs", None) is not None:

@@ -129,3 +129,108 @@ analyses = Table(
     Column("finished_at", Float),
 )
 Index("ix_analyses_created", analyses.c.created_at)
+
+# -- collaboration (jupyter_codepark.collab) ----------------------------------------------------
+
+# Review notes anchored to code. `line`/`end_line`/`snippet` are the last known place and text
+# of the anchored lines (1-based, inclusive); `anchor` is JSON of pycrdt sticky indexes on the
+# live document they were made on (with that document's guid), null when there is none.
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("path", Text, nullable=False),  # relative to the server root, '/'-separated
+    Column("cell_id", Text),  # notebook cell, null for a plain file
+    Column("author", Text, nullable=False),
+    Column("author_name", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # open | resolved
+    Column("outdated", Boolean, nullable=False, default=False),
+    Column("line", Integer, nullable=False),
+    Column("end_line", Integer, nullable=False),
+    Column("snippet", Text, nullable=False),
+    Column("anchor", Text),
+    Column("file_sig", Text),  # size:mtime_ns of the file on disk when last anchored from disk
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("resolved_by", Text),
+    Column("resolved_at", Float),
+)
+Index("ix_notes_path", notes.c.path)
+
+note_replies = Table(
+    "note_replies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("note_id", Integer, ForeignKey("notes.id", ondelete="CASCADE"), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("author_name", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+Index("ix_note_replies_note", note_replies.c.note_id)
+
+# @mentions and other messages for one user.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", Text, nullable=False),  # the recipient's username
+    Column("kind", String(32), nullable=False),
+    Column("actor", Text),
+    Column("note_id", Integer),
+    Column("reply_id", Integer),
+    Column("path", Text),
+    Column("line", Integer),
+    Column("excerpt", Text),
+    Column("created_at", Float, nullable=False),
+    Column("read", Boolean, nullable=False, default=False),
+)
+Index("ix_notifications_user", notifications.c.user, notifications.c.created_at)
+
+# Who did what where (never typed content): file.opened/edited/saved, note.*, analysis.finished.
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time", Float, nullable=False),
+    Column("user", Text),
+    Column("kind", String(32), nullable=False),
+    Column("path", Text),
+    Column("line", Integer),
+    Column("end_line", Integer),
+    Column("data", Text),  # JSON: note id, analysis id, number of edits...
+)
+Index("ix_activity_time", activity.c.time)
+Index("ix_activity_path", activity.c.path)
+
+# -- AI help (jupyter_codepark.ai) --------------------------------------------------------------
+
+# Answers by sha256 of (task, backend and model, hash of the inputs, analysed head); read only
+# while younger than the server's TTL.
+ai_cache = Table(
+    "ai_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("task", String(16), nullable=False),
+    Column("backend", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("data", Text, nullable=False),  # JSON of the task's record
+)
+Index("ix_ai_cache_created", ai_cache.c.created_at)
+
+# One row per answered AI request: who, which task, cache hit or not, tokens and estimated cost.
+ai_usage = Table(
+    "ai_usage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", Text, nullable=False),
+    Column("task", String(16), nullable=False),
+    Column("backend", Text, nullable=False),
+    Column("at", Float, nullable=False),
+    Column("cached", Boolean, nullable=False),
+    Column("prompt_tokens", Integer, nullable=False, default=0),
+    Column("completion_tokens", Integer, nullable=False, default=0),
+    Column("cost_usd", Float, nullable=False, default=0.0),
+)
+Index("ix_ai_usage_user_at", ai_usage.c.user, ai_usage.c.at)

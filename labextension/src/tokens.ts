@@ -13,12 +13,181 @@ export namespace CodePark {
     healthy: boolean;
     features: { [name: string]: IFeature };
   }
+
+  export type JobState =
+    'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+  /** An analysis job (`GET analyses/{id}`, and the `analysis` of a WebSocket event). */
+  export interface IJob {
+    id: string;
+    path: string | null;
+    repo_id?: number | null;
+    rev?: string;
+    head?: string | null;
+    options?: { [key: string]: unknown };
+    state: JobState;
+    phase: string | null;
+    phases: string[];
+    done: number;
+    total: number | null;
+    eta_s?: number | null;
+    error: string | null;
+    user?: string | null;
+    created_at: number;
+    started_at?: number | null;
+    finished_at?: number | null;
+  }
+
+  export interface IPage<T> {
+    items: T[];
+    total: number;
+    limit: number;
+    offset: number;
+  }
+
+  /** A git repository found under the server root (`GET repos/discover`). */
+  export interface IDiscovered {
+    path: string;
+    name: string;
+    repo_id: number | null;
+    analysed_at: number | null;
+  }
+
+  export interface ISummary {
+    commits: number;
+    merges: number;
+    authors: number;
+    files: number;
+    loc: number;
+    bus_factor: number;
+    languages: { [language: string]: number };
+    first_commit?: number | null;
+    last_commit?: number | null;
+    errors?: number;
+  }
+
+  export interface ISummaryReply {
+    repository: { id: number; path: string; name: string; head?: string };
+    analysed_at: number;
+    mode?: string;
+    summary: ISummary;
+    options: { [key: string]: unknown };
+  }
+
+  /** One file of the analysed tree. */
+  export interface IFile {
+    path: string;
+    folder?: string;
+    language: string | null;
+    revisions: number;
+    added: number;
+    deleted: number;
+    churn?: number;
+    authors: number;
+    main_author: string | null;
+    ownership: number | null;
+    bus_factor?: number;
+    bugfixes?: number;
+    age_days: number | null;
+    loc: number | null;
+    complexity: number | null;
+    max_complexity: number | null;
+    maintainability: number | null;
+    hotspot_score: number;
+    error: string | null;
+    [key: string]: unknown;
+  }
+
+  export interface ICoupling {
+    a: string;
+    b: string;
+    file?: string;
+    shared: number;
+    degree: number;
+  }
+
+  export interface IFunction {
+    path: string;
+    name: string;
+    lineno: number;
+    complexity: number;
+  }
+
+  export interface IFunctionsReply {
+    file: IFile;
+    items: IFunction[];
+    total: number;
+  }
+
+  export interface ITrendPoint {
+    sha: string;
+    time: number;
+    author: string;
+    subject?: string;
+    path: string;
+    loc: number | null;
+    complexity: number | null;
+    maintainability: number | null;
+  }
+
+  export interface ITrendReply {
+    path: string;
+    items: ITrendPoint[];
+    total: number;
+  }
+
+  /** `GET repos/{id}/city`: the CodeCity widget's synced state, binary traits in base64. */
+  export interface ICityReply {
+    state: { [trait: string]: unknown };
+    binary: string[];
+    paths: number;
+  }
+
+  export interface IAnalysisOptions {
+    coupling?: {
+      min_revisions?: number;
+      min_shared?: number;
+      min_degree?: number;
+    };
+    [key: string]: unknown;
+  }
+
+  /** A WebSocket event of `codepark/api/events`. */
+  export type Event =
+    | { type: 'hello'; subscribers?: number }
+    | { type: 'analysis'; analysis: IJob }
+    | { type: 'pong' }
+    | { type: string; [key: string]: unknown };
 }
+
+/** The extension's settings (labextension/schema/plugin.json). */
+export interface ICodeParkSettings {
+  defaultMetric: string;
+  colorMetric: string;
+  autoRefresh: boolean;
+  couplingMinRevisions: number;
+  couplingMinShared: number;
+  couplingMinDegree: number;
+}
+
+export const DEFAULT_SETTINGS: ICodeParkSettings = {
+  defaultMetric: 'hotspot_score',
+  colorMetric: 'complexity',
+  autoRefresh: false,
+  couplingMinRevisions: 5,
+  couplingMinShared: 5,
+  couplingMinDegree: 30
+};
 
 /** Command ids, one place. */
 export namespace CommandIDs {
   export const openPanel = 'codepark:open-panel';
   export const refreshStatus = 'codepark:refresh-status';
+  export const analyzeRepo = 'codepark:analyze-repo';
+  export const cancelAnalysis = 'codepark:cancel-analysis';
+  export const openCity = 'codepark:open-city';
+  export const showInCity = 'codepark:show-in-city';
+  export const openHotspot = 'codepark:open-hotspot';
 }
 
 /** Plugin id (also the settings schema id). */

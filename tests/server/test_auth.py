@@ -16,7 +16,12 @@ from jupyter_codepark.server.handlers import routes
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-SAMPLES = {"job_id": "0b9d2a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "repo_id": "1", "path": "a/b.py"}
+SAMPLES = {
+    "job_id": "0b9d2a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+    "repo_id": "1",
+    "path": "a/b.py",
+    "note_id": "1",
+}
 
 
 def _concrete(pattern: str) -> str:

@@ -11,8 +11,12 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from ...errors import (
     CodeParkError,
     Conflict,
+    Forbidden,
     GitTimeout,
+    InputTooLarge,
     InvalidInput,
+    ModelError,
+    ModelTimeout,
     NotFound,
     PathOutsideRoot,
     RateLimited,
@@ -25,14 +29,18 @@ if TYPE_CHECKING:
 
 # Order matters: the first class an error is an instance of decides its status.
 STATUS_OF: tuple[tuple[type[CodeParkError], int], ...] = (
+    (InputTooLarge, 413),
     (InvalidInput, 400),
     (PathOutsideRoot, 403),
+    (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
     (RateLimited, 429),
     (StoreError, 503),
     (SandboxUnavailable, 503),
     (GitTimeout, 504),
+    (ModelTimeout, 504),
+    (ModelError, 502),
 )
 
 
@@ -71,6 +79,10 @@ class CodeParkHandler(ExtensionHandlerMixin, APIHandler):
             raise InvalidInput(f"The request body is not valid JSON: {e}") from e
         if not isinstance(body, dict):
             raise InvalidInput("The request body must be a JSON object.")
+        try:  # JSON may spell lone surrogates ("\\ud800"), which no store or file can hold
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise InvalidInput("The request body has invalid Unicode (a lone surrogate).") from e
         return body
 
     def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001 (tornado's signature)

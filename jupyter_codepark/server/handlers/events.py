@@ -34,7 +34,8 @@ class EventsHandler(
 
     def open(self, *args, **kwargs) -> None:
         hub = self.settings["codepark"].hub
-        self._queue = hub.subscribe()
+        user = self.current_user
+        self._queue = hub.subscribe(getattr(user, "username", None))  # for events sent `to` them
         self._pump = asyncio.ensure_future(self._send_events())
         self.write_message(json.dumps({"type": "hello", "subscribers": hub.subscribers}))
 

@@ -8,8 +8,10 @@ from typing import Any
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ...analysis.discover import find_repositories
 from ...analysis.report import Report
 from ...errors import InvalidInput, NotFound
+from ...store import history as store_rows
 from ..results import filter_paths, float_arg, int_arg, page, sort_items
 from .base import CodeParkHandler
 
@@ -46,6 +48,32 @@ class ReposHandler(CodeParkHandler):
     async def get(self) -> None:
         items = await self.codepark.results.repos()
         self.write_json({"items": items, "total": len(items)})
+
+
+class DiscoverHandler(CodeParkHandler):
+    """Git repositories under the server root (a bounded walk, off the event loop), each with
+    the id of its finished analysis when there is one."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        depth = int_arg(self.get_argument("depth", None), "depth", 3, 0, 6)
+        root = self.codepark.root_dir
+        found = await asyncio.to_thread(find_repositories, root, max_depth=depth)
+        analysed = {r["path"]: r for r in await self.codepark.results.repos()}
+        items = []
+        for rel in found:
+            repo = analysed.get(rel)
+            name = rel.rsplit("/", 1)[-1] if rel else (root.rstrip("/").rsplit("/", 1)[-1] or "/")
+            items.append(
+                {
+                    "path": rel,
+                    "name": name,
+                    "repo_id": repo["id"] if repo else None,
+                    "analysed_at": repo["analysed_at"] if repo else None,
+                }
+            )
+        self.write_json({"items": items, "total": len(items), "max_depth": depth})
 
 
 class SummaryHandler(RepoHandler):
@@ -170,3 +198,66 @@ class TrendHandler(RepoHandler):
         items = df.assign(time=df["time"].map(lambda t: t.timestamp())).to_dict("records")
         clean = [{k: (None if v != v else v) for k, v in row.items()} for row in items]
         self.write_json({"path": path, "items": clean, "total": len(clean)})
+
+
+def _history_frame(store, repo_id: int):  # noqa: ANN001, ANN202 (Store; a DataFrame)
+    """Every non-merge change joined with its commit: the history the city replays (a rename is
+    the new path's R plus a D of the old path)."""
+    import pandas as pd
+
+    with store.connect() as conn:
+        commits = [c for c in store_rows.load_commits(conn, repo_id) if not c["is_merge"]]
+        by_sha = store_rows.changes_of(conn, repo_id, [c["sha"] for c in commits])
+    out = []
+    for c in commits:
+        for ch in by_sha.get(c["sha"], ()):
+            row = (c["seq"], c["sha"], c["author_time"], ch["added"] or 0, ch["deleted"] or 0)
+            status = (ch["status"] or "M")[:1]
+            if status == "R" and ch["old_path"]:
+                out.append((*row[:3], ch["old_path"], 0, 0, "D", None))
+            out.append((*row[:3], ch["path"], *row[3:], status, ch["blob"]))
+    cols = ["seq", "sha", "time", "path", "added", "deleted", "status", "blob"]
+    return pd.DataFrame(out, columns=cols)
+
+
+class CityHandler(RepoHandler):
+    """The state the notebook's CodeCity widget syncs, as JSON (binary traits in base64)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, repo_id: str) -> None:
+        from ...widgets.state import city_state
+
+        r = await self.result(repo_id)
+        height = self.get_argument("height", None) or "complexity"
+        color = self.get_argument("color", None) or "hotspot_score"
+        for name, value in (("height", height), ("color", color)):
+            if value not in CITY_METRICS:
+                raise InvalidInput(
+                    f"Unknown {name} metric {value!r}; use one of {', '.join(CITY_METRICS)}."
+                )
+        report = Report(r, self.codepark.store, self.codepark.pool)
+        store = self.codepark.store
+
+        def build() -> dict[str, Any]:
+            files = report.files
+            if not len(files):
+                raise NotFound(f"Repository {repo_id} has no files to draw.")
+            history = _history_frame(store, r.repo_id)
+            try:
+                return city_state(
+                    files, history if len(history) else None, height=height, color=color,
+                    coupling=report.coupling, title=r.repository.get("name", ""),
+                )  # fmt: skip
+            except (KeyError, TypeError, ValueError) as e:
+                raise InvalidInput(f"Cannot draw the city by {height!r} / {color!r}: {e}") from e
+
+        self.write_json(await asyncio.to_thread(build))
+
+
+#: metrics the city endpoint accepts for height and colour (height needs a numeric one)
+CITY_METRICS = (
+    "hotspot_score", "complexity", "max_complexity", "churn", "revisions", "age_days", "loc",
+    "authors", "ownership", "bugfixes", "coupling_sum", "maintainability", "main_author",
+    "language",
+)  # fmt: skip

@@ -1,26 +1,59 @@
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
+import { AnalyseView } from '../components/AnalyseView';
+import { InsightView } from '../components/InsightView';
+import { JobList } from '../components/JobList';
+import { HotspotsTable, SummaryCards } from '../components/ResultsView';
 import { StatusView } from '../components/StatusView';
 import { codeparkIcon } from '../icons';
+import { CodePark, ICodeParkSettings } from '../tokens';
+import { AnalysisModel } from './analysis';
 import { StatusModel, StatusState } from './model';
+import { joinPath } from './state';
 
-/** The model's current state; re-renders on every change, including one between render and mount. */
-function useStatus(model: StatusModel): StatusState {
-  const [state, setState] = React.useState(model.state);
+/** Re-render on every emission of a signal (including one between render and mount). */
+function useSignal<T>(signal: ISignal<any, any>, read: () => T): T {
+  const [value, setValue] = React.useState(read);
+  const [, tick] = React.useReducer((n: number) => n + 1, 0);
   React.useEffect(() => {
-    const onChange = (_: StatusModel, next: StatusState) => setState(next);
-    model.changed.connect(onChange);
-    setState(model.state);
-    return () => {
-      model.changed.disconnect(onChange);
+    const onChange = () => {
+      setValue(read());
+      tick();
     };
-  }, [model]);
-  return state;
+    signal.connect(onChange);
+    onChange();
+    return () => {
+      signal.disconnect(onChange);
+    };
+  }, [signal]);
+  return value;
 }
 
-function PanelBody({ model }: { model: StatusModel }): JSX.Element {
-  const state = useStatus(model);
+/** What the panel asks of the application. */
+export interface IPanelActions {
+  openHotspot: (repoPath: string, file: CodePark.IFile) => void;
+  openFile: (path: string) => void;
+  openCity: () => void;
+  updateSettings: (patch: Partial<ICodeParkSettings>) => void;
+}
+
+function PanelBody({
+  status,
+  model,
+  actions
+}: {
+  status: StatusModel;
+  model: AnalysisModel;
+  actions: IPanelActions;
+}): JSX.Element {
+  const state = useSignal<StatusState>(status.changed, () => status.state);
+  useSignal(model.changed, () => null);
+  const repo =
+    model.selected !== null ? model.repoAt(model.selected) : undefined;
+  const results = model.results;
+  const insight = model.insight;
   return (
     <div className="jp-CodePark-body">
       <header className="jp-CodePark-header">
@@ -29,9 +62,74 @@ function PanelBody({ model }: { model: StatusModel }): JSX.Element {
           Understand a codebase: history, hotspots, ownership and coupling.
         </p>
       </header>
-      <section aria-label="Server status">
+      {state.kind === 'missing' ? (
+        <p className="jp-CodePark-muted">
+          Analysing needs the CodePark server extension: see <em>Server</em>{' '}
+          below.
+        </p>
+      ) : (
+        <>
+          <section aria-label="Analyse" className="jp-CodePark-section">
+            <h3>Analyse</h3>
+            <AnalyseView
+              model={model}
+              onSettings={actions.updateSettings}
+              onOpenCity={actions.openCity}
+            />
+          </section>
+          <section
+            aria-label="Hotspots"
+            className="jp-CodePark-section jp-CodePark-results"
+          >
+            <h3>Summary and hotspots</h3>
+            {!repo || repo.repo_id === null || !results ? (
+              <p className="jp-CodePark-muted">
+                {model.selected === null
+                  ? 'Choose a repository.'
+                  : 'Not analysed yet: press Analyse to see commits, authors and hotspots.'}
+              </p>
+            ) : results.error ? (
+              <div className="jp-CodePark-error" role="alert">
+                {results.error}
+              </div>
+            ) : results.summary ? (
+              <>
+                <SummaryCards summary={results.summary.summary} />
+                <HotspotsTable
+                  model={model}
+                  onOpen={f => actions.openHotspot(repo.path, f)}
+                />
+              </>
+            ) : (
+              <p className="jp-CodePark-muted">Loading results…</p>
+            )}
+          </section>
+          <section aria-label="File insight" className="jp-CodePark-section">
+            <h3>Active file</h3>
+            <InsightView
+              insight={insight}
+              onOpenCoupled={file =>
+                insight.repo &&
+                actions.openFile(joinPath(insight.repo.path, file))
+              }
+              onAnalyse={() =>
+                insight.repo && void model.analyse(insight.repo.path)
+              }
+            />
+          </section>
+          <section aria-label="Past analyses" className="jp-CodePark-section">
+            <h3>Analyses</h3>
+            <JobList
+              jobs={model.jobs}
+              onRerun={id => void model.rerun(id)}
+              onCancel={id => void model.cancel(id)}
+            />
+          </section>
+        </>
+      )}
+      <section aria-label="Server status" className="jp-CodePark-section">
         <h3>Server</h3>
-        <StatusView state={state} onRefresh={() => void model.refresh()} />
+        <StatusView state={state} onRefresh={() => void status.refresh()} />
       </section>
     </div>
   );
@@ -39,7 +137,11 @@ function PanelBody({ model }: { model: StatusModel }): JSX.Element {
 
 /** The CodePark left-sidebar panel. */
 export class CodeParkPanel extends ReactWidget {
-  constructor(readonly model: StatusModel) {
+  constructor(
+    readonly model: StatusModel,
+    readonly analysis: AnalysisModel,
+    readonly actions: IPanelActions
+  ) {
     super();
     this.id = 'jp-codepark-panel';
     this.addClass('jp-CodePark-panel');
@@ -48,6 +150,12 @@ export class CodeParkPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return <PanelBody model={this.model} />;
+    return (
+      <PanelBody
+        status={this.model}
+        model={this.analysis}
+        actions={this.actions}
+      />
+    );
   }
 }

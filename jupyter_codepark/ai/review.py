@@ -1,0 +1,220 @@
+"""The `review` task: findings for a file, a line range, a function or a diff."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from typing import Any
+
+from ..errors import InvalidInput, NotFound
+from . import source as src
+from .context import AISettings, Target, display_path, file_facts, numbered, read_text
+from .facts import RepoFacts, Workspace, find_repo_top
+from .prompts import messages
+from .records import OFFLINE_NOTE, Finding, Grounded
+from .rules import (
+    PYTHON_SUFFIXES,
+    history_findings,
+    measure_text,
+    metric_findings,
+    ruff_check,
+    ruff_findings,
+    sort_findings,
+)
+
+
+def review_text(
+    display: str,
+    rel: str | None,
+    text: str,
+    facts: RepoFacts | None,
+    settings: AISettings,
+    diagnostics: list[dict[str, Any]] | None | bool = True,
+) -> tuple[list[Finding], bool]:
+    """Every finding of one file and whether ruff ran. `diagnostics`: ruff's output when the
+    caller ran it in bulk, True to run it here, None/False to skip it."""
+    findings: list[Finding] = []
+    ran = False
+    if display.endswith(PYTHON_SUFFIXES) or (rel or "").endswith(PYTHON_SUFFIXES):
+        if diagnostics is True:
+            diagnostics = ruff_check(rel or display, text, settings.ruff_select)
+        if isinstance(diagnostics, list):
+            ran = True
+            findings += ruff_findings(display, diagnostics)
+    metrics = measure_text(rel or display, text, settings.max_input_bytes)
+    findings += metric_findings(display, text, metrics, settings.thresholds)
+    if facts is not None and rel is not None:
+        findings += history_findings(
+            display,
+            len(text.splitlines()),
+            facts.file(rel),
+            facts.hotspot_rank(rel),
+            settings.thresholds,
+        )
+    return sort_findings(findings), ran
+
+
+def _range_of(target: Target) -> tuple[int, int] | None:
+    if target.function:
+        tree = src.parse(target.text)
+        fn = src.find_function(tree, name=target.function) if tree else None
+        if fn is None:
+            raise NotFound(f"No function {target.function!r} in {target.display}.")
+        return fn.first_line, fn.end_line
+    if target.line is not None:
+        return target.line, target.end_line or target.line
+    return None
+
+
+def ground_review(target: Target, settings: AISettings) -> Grounded:
+    findings, ran = review_text(target.display, target.rel, target.text, target.facts, settings)
+    where = _range_of(target)
+    if where is not None:
+        findings = [f for f in findings if f.overlaps(*where)]
+    record = {
+        "target": {
+            "path": target.display,
+            "line": where[0] if where else None,
+            "end_line": where[1] if where else None,
+            "function": target.function,
+        },
+        "findings": [f.to_json() for f in findings],
+        "counts": dict(Counter(f.severity for f in findings)),
+        "file": file_facts(target),
+        "checks": {
+            "ruff": ran,
+            "metrics": True,
+            "history": bool(target.facts and target.facts.result),
+        },
+    }
+    text = review_summary(target.display, where, findings, record["file"])
+    code = numbered(target.text, *(where or (1, None)), limit=settings.max_prompt_lines)
+    prompt = messages(
+        "Review this code. Start from the FINDINGS (they are certain); explain the most "
+        "important ones, say what to fix first and why, and add anything else you see in the "
+        "code. Do not repeat every finding verbatim.",
+        {
+            "path": target.display,
+            "range": where,
+            "findings": record["findings"],
+            "file_history_and_metrics": record["file"],
+        },
+        code,
+    )
+    return Grounded("review", record, text, prompt)
+
+
+def review_summary(
+    display: str, where: tuple[int, int] | None, findings: list[Finding], file: dict[str, Any]
+) -> str:
+    span = f" (lines {where[0]}–{where[1]})" if where else ""
+    counts = Counter(f.severity for f in findings)
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+        for s in ("error", "warning", "info")
+        if counts[s]
+    ]
+    head = f"**CodePark review of `{display}`{span}**: "
+    head += f"{len(findings)} finding(s) — {', '.join(parts)}." if findings else "no findings."
+    lines = [head, ""]
+    for f in findings[:50]:
+        lines.append(
+            f"- L{f.line}–{f.end_line} **{f.severity}** ({f.category}): {f.message} "
+            f"→ {f.suggestion} [{f.evidence.source}: {f.evidence.detail}]"
+        )
+    if len(findings) > 50:
+        lines.append(f"- … and {len(findings) - 50} more.")
+    if file.get("analysed"):
+        lines += ["", _history_line(file)]
+    elif file.get("why"):
+        lines += ["", f"History not used: {file['why']}."]
+    lines += ["", f"_{OFFLINE_NOTE}_"]
+    return "\n".join(lines)
+
+
+def _history_line(file: dict[str, Any]) -> str:
+    own = f"{file['ownership'] * 100:.0f} %" if file.get("ownership") is not None else "n/a"
+    rank = f", hotspot #{file['hotspot_rank']}" if file.get("hotspot_rank") else ""
+    return (
+        f"History: {file['revisions']} commits by {file['authors']} author(s); main author "
+        f"{file['main_author']} ({own}); {file['bugfixes']} bug-fix commits; hotspot score "
+        f"{file['hotspot_score']:.2f}{rank} [history]."
+    )
+
+
+# -- diffs ------------------------------------------------------------------------------------
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def added_lines(diff: str) -> dict[str, set[int]]:
+    """Lines each file of a unified diff adds or changes (new-side numbers), by path."""
+    out: dict[str, set[int]] = {}
+    path: str | None = None
+    new_line = 0
+    for raw in diff.splitlines():
+        if raw.startswith("+++ "):
+            name = raw[4:].split("\t", 1)[0].strip()
+            path = None if name == "/dev/null" else re.sub(r"^[ab]/", "", name)
+            if path is not None:
+                out.setdefault(path, set())
+            continue
+        m = _HUNK.match(raw)
+        if m:
+            new_line = int(m.group(1))
+            continue
+        if path is None or raw.startswith(("--- ", "diff ", "index ")):
+            continue
+        if raw.startswith("+"):
+            out[path].add(new_line)
+            new_line += 1
+        elif raw.startswith(" "):
+            new_line += 1
+    return out
+
+
+def ground_review_diff(
+    base_dir: str, diff: str, workspace: Workspace, settings: AISettings
+) -> Grounded:
+    """Review the files a diff changes (their current text under `base_dir`), keeping findings
+    on added lines plus each file's history findings."""
+    changed = added_lines(diff)
+    if not changed:
+        raise InvalidInput("`diff` has no file changes (expected a unified diff, e.g. git diff).")
+    findings: list[Finding] = []
+    files = []
+    base = os.path.realpath(base_dir)
+    for path, lines in sorted(changed.items()):
+        abs_path = os.path.realpath(os.path.join(base, path))
+        if not abs_path.startswith(base + os.sep) or not os.path.isfile(abs_path):
+            files.append({"path": path, "reviewed": False, "why": "not found under the folder"})
+            continue
+        text = read_text(abs_path, settings.max_input_bytes)
+        top = find_repo_top(abs_path)
+        facts = workspace.facts(top) if top else None
+        rel = os.path.relpath(abs_path, top).replace(os.sep, "/") if top else None
+        shown = display_path(settings, abs_path)
+        found, _ = review_text(shown, rel, text, facts, settings)
+        findings += [
+            f
+            for f in found
+            if f.code.startswith("CP-")
+            and f.category in ("hotspot", "ownership", "bug-magnet")
+            or any(f.line <= n <= f.end_line for n in lines)
+        ]
+        files.append({"path": shown, "reviewed": True, "added_lines": len(lines)})
+    findings = sort_findings(findings)
+    record = {
+        "target": {"diff": True, "files": files},
+        "findings": [f.to_json() for f in findings],
+        "counts": dict(Counter(f.severity for f in findings)),
+    }
+    text = review_summary("the diff", None, findings, {})
+    prompt = messages(
+        "Review this change. Start from the FINDINGS on the added lines (they are certain); "
+        "say what to fix before merging and why.",
+        {"files": files, "findings": record["findings"]},
+        diff[:20000],
+    )
+    return Grounded("review", record, text, prompt)

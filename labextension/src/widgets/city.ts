@@ -1,0 +1,235 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+
+import * as api from '../api';
+import { CityView, render } from '../city';
+import { codeparkIcon } from '../icons';
+import { messageOf } from '../panel/analysis';
+import { CodePark } from '../tokens';
+import { LabCityModel } from './citymodel';
+
+/** Metrics offered for height (numeric) and colour (numeric or categorical). */
+export const HEIGHT_METRICS = [
+  'hotspot_score',
+  'complexity',
+  'max_complexity',
+  'churn',
+  'revisions',
+  'age_days',
+  'loc',
+  'authors',
+  'bugfixes',
+  'coupling_sum'
+];
+export const COLOR_METRICS = [
+  ...HEIGHT_METRICS,
+  'ownership',
+  'main_author',
+  'language'
+];
+
+const DETAIL_KEYS = [
+  'language',
+  'loc',
+  'complexity',
+  'revisions',
+  'churn',
+  'authors',
+  'main_author',
+  'ownership',
+  'hotspot_score',
+  'age_days'
+];
+
+export interface ICityWidgetOptions {
+  repoId: number;
+  /** the repository's path under the server root ('' = the root) */
+  repoPath: string;
+  name: string;
+  height: string;
+  color: string;
+  serverSettings: ServerConnection.ISettings;
+  /** open a file (path inside the repository) clicked in the city */
+  onOpen: (file: string) => void;
+}
+
+function select(
+  label: string,
+  options: string[],
+  value: string,
+  onChange: (value: string) => void
+): HTMLLabelElement {
+  const wrap = document.createElement('label');
+  wrap.className = 'jp-CodePark-cityControl';
+  wrap.textContent = `${label} `;
+  const el = document.createElement('select');
+  el.className = 'jp-mod-styled';
+  el.setAttribute('aria-label', `${label} metric`);
+  for (const o of options) {
+    const opt = document.createElement('option');
+    opt.value = o;
+    opt.textContent = o.replace(/_/g, ' ');
+    el.appendChild(opt);
+  }
+  el.value = value;
+  el.addEventListener('change', () => onChange(el.value));
+  wrap.appendChild(el);
+  return wrap;
+}
+
+/**
+ * The 3D city of one analysed repository in the main area: the shared renderer
+ * (`city/index.ts` `render`, the notebook widget's module) over a `LabCityModel`, with
+ * height / colour pickers; a click on a building opens the file.
+ */
+export class CityWidget extends Widget {
+  constructor(readonly options: ICityWidgetOptions) {
+    super();
+    this.id = `jp-codepark-city-${options.repoId}`;
+    this.addClass('jp-CodePark-city');
+    this.title.label = `City: ${options.name || 'repository'}`;
+    this.title.caption = `CodePark 3D city of ${options.repoPath || 'the server root'}`;
+    this.title.icon = codeparkIcon;
+    this.title.closable = true;
+    this.height = options.height;
+    this.color = options.color;
+    const bar = document.createElement('div');
+    bar.className = 'jp-CodePark-cityToolbar';
+    bar.appendChild(
+      select('Height', HEIGHT_METRICS, this.height, v => {
+        this.height = v;
+        void this.reload();
+      })
+    );
+    bar.appendChild(
+      select('Colour', COLOR_METRICS, this.color, v => {
+        this.color = v;
+        void this.reload();
+      })
+    );
+    this.status = document.createElement('span');
+    this.status.className = 'jp-CodePark-muted';
+    bar.appendChild(this.status);
+    this.host = document.createElement('div');
+    this.host.className = 'jp-CodePark-cityHost';
+    this.node.append(bar, this.host);
+    this.ready = this.load();
+  }
+
+  /** Resolves when the city is drawn (or its error shown). */
+  readonly ready: Promise<void>;
+
+  get view(): CityView | undefined {
+    return (this.host.querySelector('.cp-city') as any)?.codecity;
+  }
+
+  /** Select (and show) a file, by its path inside the repository. */
+  selectFile(file: string): boolean {
+    if (!this.model || this.view?.paths.find(file) === -1) {
+      return false;
+    }
+    this.quiet = true; // selected from outside: show it, do not open the file again
+    try {
+      this.model.set('selected', file);
+    } finally {
+      this.quiet = false;
+    }
+    return true;
+  }
+
+  private async fetch(): Promise<CodePark.ICityReply> {
+    const o = this.options;
+    return api.getCity(o.repoId, this.height, this.color, o.serverSettings);
+  }
+
+  private async load(): Promise<void> {
+    const o = this.options;
+    this.status.textContent = 'Building the city…';
+    try {
+      const [reply, files] = await Promise.all([
+        this.fetch(),
+        api.getFiles(o.repoId, o.serverSettings)
+      ]);
+      this.files = new Map(files.items.map(f => [f.path, f]));
+      if (this.isDisposed) {
+        return;
+      }
+      const model = new LabCityModel(
+        reply,
+        path => this.details(path),
+        id => this.view?.paths.path(id) ?? ''
+      );
+      model.on('change:selected', (path: string) => {
+        if (path && !this.quiet) {
+          o.onOpen(path);
+        }
+      });
+      this.model = model;
+      this.cleanup = render({ model, el: this.host });
+      this.status.textContent = `${reply.paths.toLocaleString('en-US')} files · click a building to open it`;
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  private async reload(): Promise<void> {
+    if (!this.model) {
+      return;
+    }
+    this.status.textContent = 'Updating…';
+    try {
+      this.model.update(await this.fetch());
+      this.status.textContent = '';
+    } catch (error) {
+      this.status.textContent = messageOf(error);
+    }
+  }
+
+  private showError(error: unknown): void {
+    const box = document.createElement('div');
+    box.className = 'jp-CodePark-error';
+    box.setAttribute('role', 'alert');
+    box.textContent = `The city could not be drawn: ${messageOf(error)}`;
+    this.host.replaceChildren(box);
+    this.status.textContent = '';
+  }
+
+  private details(path: string): Record<string, unknown> {
+    const f = this.files.get(path);
+    if (!f) {
+      return { status: 'deleted' };
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of DETAIL_KEYS) {
+      if (f[k] !== null && f[k] !== undefined) {
+        out[k] = f[k];
+      }
+    }
+    return out;
+  }
+
+  protected onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.cleanup?.();
+    this.cleanup = undefined;
+    this.model?.off();
+    super.dispose();
+  }
+
+  private height: string;
+  private color: string;
+  private readonly host: HTMLDivElement;
+  private readonly status: HTMLSpanElement;
+  private model?: LabCityModel;
+  private files = new Map<string, CodePark.IFile>();
+  private cleanup?: () => void;
+  private quiet = false;
+}
