@@ -107,3 +107,30 @@ def test_tour_notebook_in_jupyterlab(page, lab_server):
     shot = SCREENSHOTS / "dashboard.png"
     dashboard.screenshot(path=str(shot))
     assert shot.stat().st_size > 40_000
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["02-hotspots-and-coupling.ipynb", "03-time-travel.ipynb", "04-team-and-ownership.ipynb"],
+)
+def test_other_notebooks_run_in_jupyterlab(page, lab_server, name):
+    """Each demo notebook runs in the browser with real outputs: a drawn city or plotly charts,
+    and no error, stderr or widget failure."""
+    project = lab_server.root / "jupyter-codepark"
+    if not project.exists():
+        clone_project(project)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(
+        lab_server.lab_url(f"lab/workspaces/nb-{name[:2]}/tree/jupyter-codepark/notebooks/{name}")
+    )
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    run_all(page)
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    stderr = "[data-mime-type='application/vnd.jupyter.stderr']"
+    assert notebook.locator(f".jp-OutputArea-output{stderr}, .jp-RenderedText{stderr}").count() == 0
+    visuals = notebook.locator(".js-plotly-plot .main-svg, .cp-city canvas")
+    visuals.first.wait_for(timeout=60_000)
+    assert visuals.count() >= 1
+    text = notebook.inner_text()
+    for needle in WIDGET_ERRORS:
+        assert needle not in text, (name, needle)
