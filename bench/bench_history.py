@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sample", type=int, default=300, help="PyDriller commits (0: skip)")
     ap.add_argument("--repeat", type=int, default=2, help="best of R runs")
     args = ap.parse_args(argv)
+    if not args.repo and not args.synthetic:
+        args.synthetic = 20000  # `make bench` runs every script without arguments
     tmp = None
     if args.synthetic:
         import synthrepo
