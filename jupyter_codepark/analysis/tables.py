@@ -8,8 +8,9 @@ Definitions (documented for users in the README):
   changed (added + deleted); for the repository and per folder.
 - coupling degree: shared revisions / mean(revisions of a, revisions of b) x 100 (code-maat).
 - hotspot_score: (revisions / max revisions) x (complexity / max complexity) over the files with
-  a cyclomatic complexity; files without one (markup, data, unknown languages) use lines of code
-  in place of complexity, normalised among themselves (`hotspot_basis` says which). 0..1.
+  a cyclomatic complexity; code in a language without a complexity measure uses lines of code
+  instead, normalised among such files (`hotspot_basis` says which); docs, data and config
+  (no known language) score 0. 0..1.
   Noise (`is_noise`: lock files, minified/generated code, vendored folders) scores 0 and is
   left out of coupling.
 """
@@ -121,9 +122,9 @@ def _score_hotspots(records: list[dict[str, Any]]) -> None:
             return None
         if r["complexity"] is not None:
             return "complexity"
-        if r["loc"] and not r["binary"]:
+        if r["language"] and r["loc"] and not r["binary"]:  # code with no complexity measure
             return "loc"
-        return None
+        return None  # docs, data and config (no known language) are never hotspots
 
     max_rev = max((r["revisions"] for r in records), default=0) or 1
     max_size = {"complexity": 0.0, "loc": 0.0}

@@ -37,11 +37,14 @@ def test_lock_files_are_never_hotspots_nor_coupled():
         "app.py": {"loc": 10, "complexity": 3},
         "package-lock.json": {"loc": 5000, "complexity": None},
         "README.md": {"loc": 40, "complexity": None},
+        "schema.sql": {"loc": 30, "complexity": None, "language": "plsql"},
     }
     files = {f["path"]: f for f in file_records(fold, metrics, metrics, as_of=1_800_000_000)}
     assert files["package-lock.json"]["noise"] and files["package-lock.json"]["hotspot_score"] == 0
     assert files["app.py"]["hotspot_score"] == 1.0
-    assert files["README.md"]["hotspot_basis"] == "loc"
+    assert files["README.md"]["hotspot_basis"] is None  # docs are never hotspots
+    assert files["README.md"]["hotspot_score"] == 0
+    assert files["schema.sql"]["hotspot_basis"] == "loc"  # code without a complexity measure
     pairs, stats = coupling_records(fold, set(metrics), CouplingFilter(1, 1, 0))
     assert [(p["a"], p["b"]) for p in pairs] == [("README.md", "app.py")]
     assert stats["removed_noise"] == 2
