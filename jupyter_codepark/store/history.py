@@ -59,6 +59,21 @@ def drop_unfinished(conn: Connection, repo_id: int, mined_seq: int) -> None:
     conn.execute(delete(commits).where(commits.c.repo_id == repo_id, commits.c.seq >= mined_seq))
 
 
+_COMMIT_COLS = (
+    "repo_id", "sha", "seq", "parents", "author_name", "author_email", "author_time",
+    "author_tz", "committer_time", "subject", "is_merge",
+)  # fmt: skip
+_CHANGE_COLS = (
+    "repo_id", "sha", "path", "old_path", "status", "added", "deleted", "binary", "blob",
+)  # fmt: skip
+
+
+def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    return f"INSERT INTO {table} ({quoted}) VALUES ({', '.join([mark] * len(columns))})"
+
+
 class HistoryWriter:
     """Writes mined commits in batches, each in a short transaction of its own, on a thread of
     its own (so the store's work overlaps git's). A long mining run never holds the store's write
@@ -68,8 +83,8 @@ class HistoryWriter:
 
     def __init__(self, store: Any, repo_id: int, start_seq: int) -> None:
         self.store, self.repo_id, self.seq = store, repo_id, start_seq
-        self._commits: list[dict[str, Any]] = []
-        self._changes: list[dict[str, Any]] = []
+        self._commits: list[tuple] = []
+        self._changes: list[tuple] = []
         self._queue: queue.Queue = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="codepark-history-writer")
@@ -92,32 +107,25 @@ class HistoryWriter:
                 continue  # keep draining so the producer never blocks
             try:
                 with self.store.begin() as conn:
-                    if batch[0]:
-                        conn.execute(commits.insert(), batch[0])
-                    if batch[1]:
-                        conn.execute(changes.insert(), batch[1])
+                    # plain DBAPI executemany of tuples: a third of SQLAlchemy's per-row cost
+                    for table, columns, rows_ in ((commits, _COMMIT_COLS, batch[0]),
+                                                  (changes, _CHANGE_COLS, batch[1])):  # fmt: skip
+                        if rows_:
+                            conn.exec_driver_sql(_insert_sql(conn, table.name, columns), rows_)
             except BaseException as e:  # noqa: BLE001 (re-raised in the producer's thread)
                 self._error = e
 
     def add(self, c: Any) -> None:
-        rid = self.repo_id
+        rid, sha = self.repo_id, c.sha
         self._commits.append(
-            {
-                "repo_id": rid, "sha": c.sha, "seq": self.seq, "parents": " ".join(c.parents),
-                "author_name": c.author_name, "author_email": c.author_email,
-                "author_time": c.author_time, "author_tz": c.author_tz,
-                "committer_time": c.committer_time, "subject": c.subject,
-                "is_merge": c.is_merge,
-            }
+            (rid, sha, self.seq, " ".join(c.parents), c.author_name, c.author_email,
+             c.author_time, c.author_tz, c.committer_time, c.subject, c.is_merge)
         )  # fmt: skip
         self.seq += 1
         for ch in c.changes:
             self._changes.append(
-                {
-                    "repo_id": rid, "sha": c.sha, "path": ch.path, "old_path": ch.old_path,
-                    "status": ch.status, "added": ch.added, "deleted": ch.deleted,
-                    "binary": ch.binary, "blob": ch.blob,
-                }
+                (rid, sha, ch.path, ch.old_path, ch.status, ch.added, ch.deleted, ch.binary,
+                 ch.blob)
             )  # fmt: skip
         if len(self._changes) + len(self._commits) >= _BATCH:
             self.flush()
