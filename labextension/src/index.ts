@@ -26,6 +26,7 @@ import {
   PLUGIN_ID
 } from './tokens';
 import { CityWidget } from './widgets/city';
+import { collabPlugin } from './collab/plugin';
 
 const PALETTE_CATEGORY = 'CodePark';
 const AUTO_REFRESH_MS = 60_000;
@@ -349,4 +350,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, collabPlugin];
