@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from .records import Grounded, Usage
 log = logging.getLogger(__name__)
 
 
-class AIBackend:
+class AIBackend(ABC):
     """Base class of the backends (the server's `ai_backend_class` knob takes a subclass)."""
 
     name = "base"
@@ -43,12 +44,13 @@ class AIBackend:
         return ":".join(p for p in (self.name, self.model, self.api_base) if p)
 
     @property
+    @abstractmethod
     def generated_by(self) -> str:
-        raise NotImplementedError
+        """Who wrote the text, as answers say it (the offline engine, or the model's id)."""
 
+    @abstractmethod
     def write(self, grounded: Grounded, usage: Usage) -> AsyncIterator[str]:
         """Chunks of the answer's text; fills `usage` as it goes."""
-        raise NotImplementedError
 
 
 class OfflineBackend(AIBackend):
