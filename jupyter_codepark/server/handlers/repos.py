@@ -11,7 +11,6 @@ from tornado import web
 from ...analysis.discover import find_repositories
 from ...analysis.report import Report
 from ...errors import InvalidInput, NotFound
-from ...store import history as store_rows
 from ..results import filter_paths, float_arg, int_arg, page, sort_items
 from .base import CodeParkHandler
 
@@ -200,26 +199,6 @@ class TrendHandler(RepoHandler):
         self.write_json({"path": path, "items": clean, "total": len(clean)})
 
 
-def _history_frame(store, repo_id: int):  # noqa: ANN001, ANN202 (Store; a DataFrame)
-    """Every non-merge change joined with its commit: the history the city replays (a rename is
-    the new path's R plus a D of the old path)."""
-    import pandas as pd
-
-    with store.connect() as conn:
-        commits = [c for c in store_rows.load_commits(conn, repo_id) if not c["is_merge"]]
-        by_sha = store_rows.changes_of(conn, repo_id, [c["sha"] for c in commits])
-    out = []
-    for c in commits:
-        for ch in by_sha.get(c["sha"], ()):
-            row = (c["seq"], c["sha"], c["author_time"], ch["added"] or 0, ch["deleted"] or 0)
-            status = (ch["status"] or "M")[:1]
-            if status == "R" and ch["old_path"]:
-                out.append((*row[:3], ch["old_path"], 0, 0, "D", None))
-            out.append((*row[:3], ch["path"], *row[3:], status, ch["blob"]))
-    cols = ["seq", "sha", "time", "path", "added", "deleted", "status", "blob"]
-    return pd.DataFrame(out, columns=cols)
-
-
 class CityHandler(RepoHandler):
     """The state the notebook's CodeCity widget syncs, as JSON (binary traits in base64)."""
 
@@ -237,13 +216,12 @@ class CityHandler(RepoHandler):
                     f"Unknown {name} metric {value!r}; use one of {', '.join(CITY_METRICS)}."
                 )
         report = Report(r, self.codepark.store, self.codepark.pool)
-        store = self.codepark.store
 
         def build() -> dict[str, Any]:
             files = report.files
             if not len(files):
                 raise NotFound(f"Repository {repo_id} has no files to draw.")
-            history = _history_frame(store, r.repo_id)
+            history = report.history_frame()
             try:
                 return city_state(
                     files, history if len(history) else None, height=height, color=color,
