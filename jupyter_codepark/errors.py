@@ -108,3 +108,9 @@ class InputTooLarge(InvalidInput):
     """A request's code, diff or question is over the size limit (HTTP 413)."""
 
     reason = "input-too-large"
+
+
+class SearchUnavailable(CodeParkError):
+    """Semantic search needs its optional extra (the packaged embedding model) (HTTP 503)."""
+
+    reason = "search-unavailable"

@@ -9,12 +9,21 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from ..errors import StoreError
-from .schema import meta, metadata
+from .schema import meta, metadata, search_chunks, search_sources
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _add_search_tables(conn: Connection) -> None:
+    """Version 2: the semantic-search index (embeddings by blob or commit, model and chunk)."""
+    for table in (search_sources, search_chunks):
+        table.create(conn, checkfirst=True)
+    for index in search_chunks.indexes:
+        index.create(conn, checkfirst=True)
+
 
 # version N -> function bringing a store at version N-1 to N (run inside one transaction)
-STEPS: dict[int, Callable[[Connection], None]] = {}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _add_search_tables}
 
 
 def current_version(conn: Connection) -> int | None:

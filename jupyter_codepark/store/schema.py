@@ -234,3 +234,32 @@ ai_usage = Table(
     Column("cost_usd", Float, nullable=False, default=0.0),
 )
 Index("ix_ai_usage_user_at", ai_usage.c.user, ai_usage.c.at)
+
+# -- semantic search (jupyter_codepark.ai.search) -----------------------------------------------
+
+# A source (a blob or a commit, by sha) indexed by one embedding model and chunk recipe: the row
+# says it is done, even when it gave no chunk, so it is never read or embedded again.
+search_sources = Table(
+    "search_sources",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("model", String(96), primary_key=True),
+    Column("chunks", Integer, nullable=False),
+)
+
+# The chunks of a source (functions, classes, the file itself, a commit message) and their
+# embeddings: float16, L2-normalised. `text_sha` lets an identical text elsewhere reuse the vector.
+search_chunks = Table(
+    "search_chunks",
+    metadata,
+    Column("source", String(64), primary_key=True),
+    Column("model", String(96), primary_key=True),
+    Column("chunk", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # function | method | class | file | commit
+    Column("name", Text, nullable=False),  # qualified name; a commit's subject
+    Column("line", Integer),
+    Column("end_line", Integer),
+    Column("text_sha", String(40), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+)
+Index("ix_search_chunks_text", search_chunks.c.model, search_chunks.c.text_sha)

@@ -21,6 +21,7 @@ from ...errors import (
     PathOutsideRoot,
     RateLimited,
     SandboxUnavailable,
+    SearchUnavailable,
     StoreError,
 )
 
@@ -38,6 +39,7 @@ STATUS_OF: tuple[tuple[type[CodeParkError], int], ...] = (
     (RateLimited, 429),
     (StoreError, 503),
     (SandboxUnavailable, 503),
+    (SearchUnavailable, 503),
     (GitTimeout, 504),
     (ModelTimeout, 504),
     (ModelError, 502),
