@@ -220,6 +220,34 @@ class Report:
                 "maintainability"]  # fmt: skip
         return _times(_frame(totals, cols), "time")
 
+    @cached_property
+    def _search(self) -> Any:
+        from ..ai.search import CodeSearch
+
+        return CodeSearch(self.store, max_file_bytes=self.result.options.max_file_bytes)
+
+    def search(self, question: str, limit: int = 10, *, progress: bool = False) -> pd.DataFrame:
+        """Functions, classes, files and commits whose meaning is nearest to `question` (plain
+        English), best first: columns ``kind, path, name, line, end_line, score, sha,
+        subject``. Offline, with the e5-small model of the `[search]` extra; the first call
+        embeds what is not indexed yet (never a blob twice), later calls take milliseconds."""
+        from ..ai.search import results_frame
+
+        bars = None
+        if progress:
+            from .api import TqdmProgress
+
+            bars = TqdmProgress()
+        try:
+            answer = self._search.search(
+                self.result.repository["path"], self.result.repository["head"], question, limit,
+                progress=bars,
+            )  # fmt: skip
+        finally:
+            if bars is not None:
+                bars.close()
+        return results_frame(answer)
+
     def to_json(self) -> dict[str, Any]:
         """The documented, stable JSON document (see README, "JSON contract")."""
         r = self.result
