@@ -20,6 +20,7 @@ from .handlers import routes
 from .health import Health
 from .jobs import JobManager
 from .results import ResultsCache
+from .search import SearchService
 
 NAMESPACE = "codepark"
 
@@ -149,6 +150,17 @@ class CodeParkApp(ExtensionApp):
         config=True,
         help="Style of generated docstrings.",
     )
+    search_batch_size = Int(
+        16,
+        config=True,
+        help="""Texts embedded per call of the search model while indexing; progress and the
+        store advance batch by batch.""",
+    )
+    search_max_commits = Int(
+        1000,
+        config=True,
+        help="Commit messages searched per repository: the newest this many (merges left out).",
+    )
 
     # -- collaboration (presence, activity, notes, hints) -----------------------------------
     presence_interval_s = Float(
@@ -205,6 +217,13 @@ class CodeParkApp(ExtensionApp):
         self.results = ResultsCache(self.store, self.root_dir)
         self.run_service = self._make_run_service()
         self.ai = make_ai_service(self)
+        self.search = SearchService(
+            self.store,
+            batch_size=self.search_batch_size,
+            max_commits=self.search_max_commits,
+            max_file_bytes=self.max_file_size_kb * 1024,
+            log=self.log,
+        )
         self.collab = self._make_collab()
         self.settings.update({"codepark": self})
         self.log.info("CodePark %s: store %s", __version__, self.store.display_url)
@@ -260,6 +279,8 @@ class CodeParkApp(ExtensionApp):
         self.handlers.extend(routes(NAMESPACE))
 
     async def stop_extension(self) -> None:
+        if getattr(self, "search", None) is not None:
+            await self.search.close()
         if getattr(self, "collab", None) is not None:
             await self.collab.close()
         if getattr(self, "run_service", None) is not None:

@@ -38,6 +38,7 @@ from .repos import (
     TrendHandler,
 )
 from .run import RunHandler
+from .search import SearchHandler, SearchIndexHandler
 from .status import StatusHandler
 
 JOB_ID = r"(?P<job_id>[0-9a-f-]{36})"
@@ -82,4 +83,6 @@ def routes(namespace: str) -> list[tuple[str, type]]:
         (url_path_join(api, "notes", NOTE_ID, "replies"), NoteRepliesHandler),
         (url_path_join(api, "notifications"), NotificationsHandler),
         (url_path_join(api, "hints"), HintsHandler),
+        (url_path_join(api, "search"), SearchHandler),
+        (url_path_join(api, "search", "index"), SearchIndexHandler),
     ]
