@@ -131,3 +131,13 @@ export function getCity(
     settings
   );
 }
+
+/** Semantic search: the answer, or (while the index is built) its progress. */
+export function searchCode(
+  query: string,
+  repo: number | string | undefined,
+  settings?: Settings,
+  limit = 10
+): Promise<CodePark.ISearchAnswer | CodePark.ISearchBuild> {
+  return requestAPI(`search${q({ q: query, repo, limit })}`, {}, settings);
+}

@@ -141,7 +141,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openHotspot: (repoPath, file) => void openHotspot(repoPath, file),
       openFile: path => void openFile(path),
       openCity: () => void openCity(model.selected ?? ''),
-      updateSettings
+      updateSettings,
+      openFileAt: (path, line) => void openFile(path, line),
+      showOnCity: (repoPath, files) =>
+        void openCity(repoPath).then(city => city?.highlightFiles(files))
     });
     app.shell.add(panel, 'left', { rank: 700 });
     if (restorer) {

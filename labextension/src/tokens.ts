@@ -192,3 +192,72 @@ export namespace CommandIDs {
 
 /** Plugin id (also the settings schema id). */
 export const PLUGIN_ID = 'jupyter-codepark:plugin';
+
+/** Wire types of semantic search (`GET search`, `GET|POST search/index`). */
+export namespace CodePark {
+  export interface ISearchRepo {
+    id: number;
+    /** the repository's folder under the server root ('' = the root) */
+    path: string;
+    name: string;
+    head: string;
+  }
+
+  export interface ISearchIndex {
+    chunks: number;
+    functions: number;
+    classes: number;
+    files: number;
+    commits: number;
+    model: string;
+    head: string;
+  }
+
+  /** A function, method or class (path relative to the repository). */
+  export interface ISearchFunction {
+    kind: 'function' | 'method' | 'class';
+    path: string;
+    name: string;
+    line: number;
+    end_line: number;
+    score: number;
+  }
+
+  export interface ISearchFile {
+    path: string;
+    score: number;
+    name: string | null;
+    line: number | null;
+    matches: number;
+  }
+
+  export interface ISearchCommit {
+    sha: string;
+    subject: string;
+    author: string;
+    time: number;
+    score: number;
+  }
+
+  /** 202: the index is being built. */
+  export interface ISearchBuild {
+    state: 'building';
+    phase: string;
+    done: number;
+    total: number | null;
+    eta_s?: number | null;
+    repo: ISearchRepo;
+  }
+
+  /** 200: the answer. */
+  export interface ISearchAnswer {
+    state: 'ready';
+    query: string;
+    functions: ISearchFunction[];
+    files: ISearchFile[];
+    commits: ISearchCommit[];
+    index: ISearchIndex;
+    took_ms: number;
+    repo: ISearchRepo;
+  }
+}

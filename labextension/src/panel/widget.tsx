@@ -5,12 +5,14 @@ import * as React from 'react';
 import { AnalyseView } from '../components/AnalyseView';
 import { InsightView } from '../components/InsightView';
 import { JobList } from '../components/JobList';
+import { SearchView } from '../components/SearchView';
 import { HotspotsTable, SummaryCards } from '../components/ResultsView';
 import { StatusView } from '../components/StatusView';
 import { codeparkIcon } from '../icons';
 import { CodePark, ICodeParkSettings } from '../tokens';
 import { AnalysisModel } from './analysis';
 import { StatusModel, StatusState } from './model';
+import { SearchModel } from './search';
 import { joinPath } from './state';
 
 /** Re-render on every emission of a signal (including one between render and mount). */
@@ -37,16 +39,22 @@ export interface IPanelActions {
   openFile: (path: string) => void;
   openCity: () => void;
   updateSettings: (patch: Partial<ICodeParkSettings>) => void;
+  /** open a server-root path with the cursor on a line */
+  openFileAt?: (path: string, line: number | undefined) => void;
+  /** open the repository's city with these files (inside the repository) lit up */
+  showOnCity?: (repoPath: string, files: string[]) => void;
 }
 
 function PanelBody({
   status,
   model,
-  actions
+  actions,
+  search
 }: {
   status: StatusModel;
   model: AnalysisModel;
   actions: IPanelActions;
+  search?: SearchModel;
 }): JSX.Element {
   const state = useSignal<StatusState>(status.changed, () => status.state);
   useSignal(model.changed, () => null);
@@ -104,6 +112,23 @@ function PanelBody({
               <p className="jp-CodePark-muted">Loading results…</p>
             )}
           </section>
+          {search ? (
+            <section aria-label="Search" className="jp-CodePark-section">
+              <h3>Search the code</h3>
+              <SearchView
+                model={search}
+                repo={repo}
+                onOpen={(path, line) =>
+                  actions.openFileAt
+                    ? actions.openFileAt(path, line)
+                    : actions.openFile(path)
+                }
+                onShowOnCity={(repoPath, files) =>
+                  actions.showOnCity?.(repoPath, files)
+                }
+              />
+            </section>
+          ) : null}
           <section aria-label="File insight" className="jp-CodePark-section">
             <h3>Active file</h3>
             <InsightView
@@ -155,7 +180,18 @@ export class CodeParkPanel extends ReactWidget {
         status={this.model}
         model={this.analysis}
         actions={this.actions}
+        search={this.search}
       />
     );
   }
+
+  /** Semantic search of the selected repository. */
+  get search(): SearchModel {
+    if (!this._search) {
+      this._search = new SearchModel(this.analysis.serverSettings);
+    }
+    return this._search;
+  }
+
+  private _search?: SearchModel;
 }

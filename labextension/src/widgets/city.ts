@@ -3,7 +3,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import * as api from '../api';
-import { CityView, render } from '../city';
+import { CityView, IHighlight, render } from '../city';
 import { codeparkIcon } from '../icons';
 import { messageOf } from '../panel/analysis';
 import { CodePark } from '../tokens';
@@ -41,6 +41,9 @@ const DETAIL_KEYS = [
   'hotspot_score',
   'age_days'
 ];
+
+/** Colour of the files lit up by a search. */
+export const SEARCH_HIGHLIGHT = '#ff9f1c';
 
 export interface ICityWidgetOptions {
   repoId: number;
@@ -136,6 +139,30 @@ export class CityWidget extends Widget {
       this.quiet = false;
     }
     return true;
+  }
+
+  /**
+   * Light files (paths inside the repository) up with the city's highlight mechanism, replacing
+   * the previous search highlight; returns how many are in the city.
+   */
+  highlightFiles(files: string[], color = SEARCH_HIGHLIGHT): number {
+    const view = this.view;
+    if (!this.model || !view) {
+      return 0;
+    }
+    const ids = files.map(f => view.paths.find(f)).filter(id => id >= 0);
+    const others = (
+      (this.model.get('highlights') as IHighlight[]) ?? []
+    ).filter(h => h.color !== color);
+    this.model.set(
+      'highlights',
+      ids.length ? [...others, { color, ids }] : others
+    );
+    this.host.dataset.highlighted = String(ids.length);
+    this.status.textContent = ids.length
+      ? `${ids.length} file${ids.length === 1 ? '' : 's'} of the search lit up`
+      : 'None of the search results is in the city';
+    return ids.length;
   }
 
   private async fetch(): Promise<CodePark.ICityReply> {
