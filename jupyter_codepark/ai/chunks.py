@@ -15,8 +15,8 @@ from typing import Any
 
 # Bump when any text below may change: stored embeddings are keyed by model id + this.
 CHUNK_VERSION = 1
-MAX_CHUNK_CHARS = 600  # ~150 tokens: the model's cost grows with the text
-MAX_BODY_LINES = 12
+MAX_CHUNK_CHARS = 480  # ~180 tokens of code at most: the model's cost grows with the text
+MAX_BODY_LINES = 8
 MAX_NAMES = 30
 COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;|\"\"\"|''')")
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
