@@ -90,7 +90,7 @@ class Index:
     head: str
     model: str
     matrix: np.ndarray  # (n, dim) float32, rows L2-normalised
-    kind: np.ndarray  # (n,) object
+    kind: list[str]
     name: list[str]
     path: list[str | None]  # None for commits
     line: list[int | None]
@@ -98,22 +98,45 @@ class Index:
     commits: dict[int, dict[str, Any]]  # row -> sha, author, time (commit rows only)
     files: int
     built_s: float = 0.0
+    # rows by what they are (filled from `kind`)
+    function_rows: np.ndarray = field(init=False)
+    code_rows: np.ndarray = field(init=False)
+    commit_rows: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        kinds = np.array(self.kind, dtype=object)
+        self.function_rows = np.flatnonzero(np.isin(kinds, ("function", "method", "class")))
+        self.code_rows = np.flatnonzero(kinds != "commit")
+        self.commit_rows = np.flatnonzero(kinds == "commit")
+        self._stats = {
+            "chunks": self.size,
+            "functions": sum(1 for k in self.kind if k in ("function", "method")),
+            "classes": self.kind.count("class"),
+            "files": self.files,
+            "commits": len(self.commit_rows),
+            "model": self.model,
+            "head": self.head,
+        }
 
     @property
     def size(self) -> int:
         return int(self.matrix.shape[0])
 
     def stats(self) -> dict[str, Any]:
-        kinds = self.kind.tolist()
-        return {
-            "chunks": self.size,
-            "functions": sum(1 for k in kinds if k in ("function", "method")),
-            "classes": kinds.count("class"),
-            "files": self.files,
-            "commits": kinds.count("commit"),
-            "model": self.model,
-            "head": self.head,
-        }
+        return dict(self._stats)
+
+
+def _best(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The `k` rows (of `rows`) with the highest scores, best first (ties by row)."""
+    if k <= 0 or not len(rows):
+        return rows[:0]
+    sub = scores[rows]
+    if k < len(rows):
+        top = np.argpartition(-sub, k - 1)[:k]
+    else:
+        top = np.arange(len(rows))
+    top = top[np.lexsort((rows[top], -sub[top]))]
+    return rows[top]
 
 
 @dataclass
@@ -401,7 +424,7 @@ class CodeSearch:
             head,
             model,
             matrix,
-            np.array(kind, dtype=object),
+            kind,
             name,
             path,
             line,
@@ -424,47 +447,53 @@ class CodeSearch:
         started = time.perf_counter()
         q = self.embedder.query(question)
         scores = index.matrix @ q if index.size else np.zeros(0, dtype=np.float32)
-        order = np.argsort(-scores, kind="stable")
-        functions: list[dict[str, Any]] = []
-        files: dict[str, dict[str, Any]] = {}
-        commits: list[dict[str, Any]] = []
-        for i in order.tolist():
-            k = index.kind[i]
-            score = round(float(scores[i]), 4)
-            if k == "commit":
-                if len(commits) < limit:
-                    commits.append(
-                        {"kind": k, "subject": index.name[i], "score": score,
-                         **index.commits[i]}
-                    )  # fmt: skip
-            else:
-                p = index.path[i]
-                if k != "file" and len(functions) < limit:
-                    functions.append(
-                        {"kind": k, "path": p, "name": index.name[i], "line": index.line[i],
-                         "end_line": index.end_line[i], "score": score}
-                    )  # fmt: skip
-                f = files.get(p)  # type: ignore[arg-type]
-                if f is None and len(files) < limit:
-                    files[p] = {  # type: ignore[index]
-                        "path": p,
-                        "score": score,
-                        "name": index.name[i] or None,
-                        "line": index.line[i] if k != "file" else None,
-                        "matches": 1,
-                    }
-                elif f is not None:
-                    f["matches"] += 1
-            if len(functions) >= limit and len(commits) >= limit and len(files) >= limit:
-                break
+        functions = [
+            {"kind": index.kind[i], "path": index.path[i], "name": index.name[i],
+             "line": index.line[i], "end_line": index.end_line[i],
+             "score": round(float(scores[i]), 4)}
+            for i in _best(scores, index.function_rows, limit).tolist()
+        ]  # fmt: skip
+        commits = [
+            {"kind": "commit", "subject": index.name[i], "score": round(float(scores[i]), 4),
+             **index.commits[i]}
+            for i in _best(scores, index.commit_rows, limit).tolist()
+        ]  # fmt: skip
+        files = self._files(index, scores, limit)
         return {
             "query": question,
             "functions": functions,
-            "files": list(files.values()),
+            "files": files,
             "commits": commits,
             "index": index.stats(),
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
         }
+
+    @staticmethod
+    def _files(index: Index, scores: np.ndarray, limit: int) -> list[dict[str, Any]]:
+        """Files by their best chunk (a function or the file itself); `matches` counts the
+        file's chunks among the candidates looked at."""
+        files: dict[str, dict[str, Any]] = {}
+        k = limit * 8
+        while True:
+            rows = _best(scores, index.code_rows, k)
+            files.clear()
+            for i in rows.tolist():
+                p = index.path[i]
+                f = files.get(p)  # type: ignore[arg-type]
+                if f is not None:
+                    f["matches"] += 1
+                elif len(files) < limit:
+                    chunk_is_file = index.kind[i] == "file"
+                    files[p] = {  # type: ignore[index]
+                        "path": p,
+                        "score": round(float(scores[i]), 4),
+                        "name": None if chunk_is_file else index.name[i],
+                        "line": None if chunk_is_file else index.line[i],
+                        "matches": 1,
+                    }
+            if len(files) >= limit or len(rows) >= len(index.code_rows):
+                return list(files.values())
+            k *= 4
 
     def search(
         self,
