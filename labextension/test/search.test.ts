@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildLabel, resultFiles } from '../src/panel/search';
+import { buildLabel, resultFiles, SearchModel } from '../src/panel/search';
+import { CodeParkRequestError } from '../src/request';
 import { CodePark } from '../src/tokens';
 
 const fn = (
@@ -75,5 +76,75 @@ describe('buildLabel', () => {
     expect(buildLabel({ done: 0, total: null, eta: null })).toBe(
       'Preparing the index'
     );
+  });
+});
+
+describe('SearchModel', () => {
+  const building = (done: number): CodePark.ISearchBuild => ({
+    state: 'building',
+    phase: 'indexing',
+    done,
+    total: 10,
+    eta_s: null,
+    repo: { id: 1, path: '', name: 'r', head: 'h' }
+  });
+
+  it('asks again while the index is built, showing the progress', async () => {
+    const replies = [building(0), building(6), answer([fn('a.py', 'x', 0.9)])];
+    const asked: string[] = [];
+    const states: string[] = [];
+    const model = new SearchModel(
+      async q => {
+        asked.push(q);
+        return replies.shift()!;
+      },
+      async () => undefined
+    );
+    model.changed.connect((_, s) =>
+      states.push(s.kind === 'building' ? `building ${s.done}` : s.kind)
+    );
+    await model.search('  where  ', 1);
+    expect(asked).toEqual(['where', 'where', 'where']);
+    expect(states).toEqual(['searching', 'building 0', 'building 6', 'ready']);
+    expect(model.state.kind).toBe('ready');
+  });
+
+  it('lets a newer query replace an older one', async () => {
+    let release: () => void = () => undefined;
+    const model = new SearchModel(
+      async q =>
+        q === 'old'
+          ? new Promise(resolve => {
+              release = () => resolve(answer([fn('old.py', 'o', 0.5)]));
+            })
+          : answer([fn('new.py', 'n', 0.8)]),
+      async () => undefined
+    );
+    const old = model.search('old', 1);
+    await model.search('new', 1);
+    release();
+    await old;
+    expect(model.state.kind).toBe('ready');
+    const s = model.state as { kind: 'ready'; answer: CodePark.ISearchAnswer };
+    expect(s.answer.functions[0].path).toBe('new.py');
+  });
+
+  it('shows the server error', async () => {
+    const model = new SearchModel(
+      async () => {
+        throw new CodeParkRequestError(
+          'install jupyter-codepark[search]',
+          503,
+          'search-unavailable'
+        );
+      },
+      async () => undefined
+    );
+    await model.search('q', 1);
+    expect(model.state).toEqual({
+      kind: 'error',
+      query: 'q',
+      message: 'install jupyter-codepark[search]'
+    });
   });
 });

@@ -52,11 +52,25 @@ export function buildLabel(s: {
  * an older one, whose answers are then ignored.
  */
 export class SearchModel {
+  /**
+   * @param ask one search request (`api.searchCode` against the server)
+   * @param wait the pause between two asks while the index is built
+   */
   constructor(
-    private readonly serverSettings: ServerConnection.ISettings,
+    private readonly ask: (
+      query: string,
+      repoId: number
+    ) => Promise<CodePark.ISearchAnswer | CodePark.ISearchBuild>,
     private readonly wait: (ms: number) => Promise<void> = ms =>
       new Promise(resolve => setTimeout(resolve, ms))
   ) {}
+
+  /** A model asking the CodePark server. */
+  static forServer(settings: ServerConnection.ISettings): SearchModel {
+    return new SearchModel((query, repoId) =>
+      api.searchCode(query, repoId, settings)
+    );
+  }
 
   get state(): SearchState {
     return this._state;
@@ -78,7 +92,7 @@ export class SearchModel {
     for (;;) {
       let reply: CodePark.ISearchAnswer | CodePark.ISearchBuild;
       try {
-        reply = await api.searchCode(q, repoId, this.serverSettings);
+        reply = await this.ask(q, repoId);
       } catch (error) {
         if (ticket === this.ticket) {
           this.set({ kind: 'error', query: q, message: messageOf(error) });

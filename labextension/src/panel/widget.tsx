@@ -188,7 +188,7 @@ export class CodeParkPanel extends ReactWidget {
   /** Semantic search of the selected repository. */
   get search(): SearchModel {
     if (!this._search) {
-      this._search = new SearchModel(this.analysis.serverSettings);
+      this._search = SearchModel.forServer(this.analysis.serverSettings);
     }
     return this._search;
   }
