@@ -245,12 +245,14 @@ SCALE_ROWS = 10_500
 
 
 def tiled(index: Index, rows: int) -> Index:
-    """The index's rows repeated up to `rows` (vectors, names and paths alike)."""
+    """The index's rows repeated up to `rows`; each copy's files get a folder of their own, so
+    the copies read as distinct files with the same code."""
     reps = -(-rows // index.size)
+    paths = [f"copy{r}/{p}" if p else p for r in range(reps) for p in index.path]
     commits = {i + r * index.size: c for r in range(reps) for i, c in index.commits.items()}
     return Index(
         index.repo_path, index.head, index.model, np.tile(index.matrix, (reps, 1)),
-        index.kind * reps, index.name * reps, index.path * reps, index.line * reps,
+        index.kind * reps, index.name * reps, paths, index.line * reps,
         index.end_line * reps, commits, index.files * reps,
     )  # fmt: skip
 
