@@ -21,6 +21,7 @@ from .collab import (
     NotesHandler,
     NotificationsHandler,
     PresenceHandler,
+    SharedRunsHandler,
 )
 from .events import EventsHandler
 from .repos import (
@@ -82,4 +83,5 @@ def routes(namespace: str) -> list[tuple[str, type]]:
         (url_path_join(api, "notes", NOTE_ID, "replies"), NoteRepliesHandler),
         (url_path_join(api, "notifications"), NotificationsHandler),
         (url_path_join(api, "hints"), HintsHandler),
+        (url_path_join(api, "activity", "runs"), SharedRunsHandler),
     ]
