@@ -19,3 +19,16 @@ class TwoUsersIdentityProvider(IdentityProvider):
         if token in TOKENS:
             return TOKENS[token]
         return ALICE if token == self.token else None
+
+
+class TwoLabUsersIdentityProvider(IdentityProvider):
+    """For browsers: `?token=alice-token` / `?token=bob-token` log in as alice / bob, and the
+    login cookie (set by jupyter_server's own flow) keeps them so for every later request, the
+    `/api/me` of JupyterLab (hence the collaboration awareness) included. The server's own token
+    stays alice (the owner, for REST calls of the test)."""
+
+    def get_user_token(self, handler):  # noqa: ANN001, ANN201 (jupyter_server's signature)
+        token = self.get_token(handler)
+        if token in TOKENS:
+            return TOKENS[token]
+        return ALICE if token and token == self.token else None

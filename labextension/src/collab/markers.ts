@@ -19,20 +19,40 @@ import { INoteMark } from './state';
 /** Replace the note marks of an editor. */
 const setMarks = StateEffect.define<INoteMark[]>();
 
+/** What a click on a marker does, per editor view (opens the note's thread). */
+const openers = new WeakMap<EditorView, (id: number) => void>();
+
 class NoteMarker extends GutterMarker {
-  constructor(readonly title: string) {
+  constructor(
+    readonly title: string,
+    readonly id: number
+  ) {
     super();
   }
 
   eq(other: GutterMarker): boolean {
-    return other instanceof NoteMarker && other.title === this.title;
+    return (
+      other instanceof NoteMarker &&
+      other.title === this.title &&
+      other.id === this.id
+    );
   }
 
-  toDOM(): Node {
+  toDOM(view: EditorView): Node {
     const el = document.createElement('span');
     el.className = 'jp-CodePark-noteMarker';
-    el.title = this.title;
+    el.title = `${this.title}\n(click to open the thread)`;
     el.textContent = '●';
+    el.dataset.noteId = String(this.id);
+    el.setAttribute('role', 'button');
+    el.addEventListener('mousedown', event => {
+      event.preventDefault(); // keep the editor's selection and focus
+      event.stopPropagation();
+    });
+    el.addEventListener('click', event => {
+      event.stopPropagation();
+      openers.get(view)?.(this.id);
+    });
     return el;
   }
 }
@@ -61,7 +81,7 @@ function build(doc: Text, marks: INoteMark[]): IMarks {
       })
     );
     if (mark.first) {
-      gutterMarks.add(from, from, new NoteMarker(mark.title));
+      gutterMarks.add(from, from, new NoteMarker(mark.title, mark.id));
     }
   }
   return { lines: lines.finish(), gutter: gutterMarks.finish() };
@@ -95,12 +115,19 @@ export const noteMarkers: Extension = [
 
 const installed = new WeakSet<EditorView>();
 
-/** Show `marks` in a CodeMirror editor view (installing the markers the first time). */
+/**
+ * Show `marks` in a CodeMirror editor view (installing the markers the first time); a click on
+ * a marker calls `onOpen` with its note's id.
+ */
 export function showMarks(
   view: EditorView,
   inject: (ext: Extension) => void,
-  marks: INoteMark[]
+  marks: INoteMark[],
+  onOpen?: (id: number) => void
 ): void {
+  if (onOpen) {
+    openers.set(view, onOpen);
+  }
   if (!installed.has(view)) {
     installed.add(view);
     inject(noteMarkers);
