@@ -24,11 +24,17 @@ class TwoUsersIdentityProvider(IdentityProvider):
 class TwoLabUsersIdentityProvider(IdentityProvider):
     """For browsers: `?token=alice-token` / `?token=bob-token` log in as alice / bob, and the
     login cookie (set by jupyter_server's own flow) keeps them so for every later request, the
-    `/api/me` of JupyterLab (hence the collaboration awareness) included. The server's own token
-    stays alice (the owner, for REST calls of the test)."""
+    `/api/me` of JupyterLab (hence the collaboration awareness) included.
+
+    JupyterLab sends the server's own token (its page config) with every request; under
+    JupyterHub that token is empty and the browser is known by its cookie. So here too: with a
+    login cookie the server's token names nobody and the cookie's user wins. Without a cookie
+    (the test's own REST calls) the server's token is alice, the owner."""
 
     def get_user_token(self, handler):  # noqa: ANN001, ANN201 (jupyter_server's signature)
         token = self.get_token(handler)
         if token in TOKENS:
             return TOKENS[token]
-        return ALICE if token and token == self.token else None
+        if not token or token != self.token:
+            return None
+        return None if self.get_user_cookie(handler) is not None else ALICE

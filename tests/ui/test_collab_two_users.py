@@ -58,7 +58,8 @@ def coupled_repo(root: Path) -> None:
         "display_name": "Python 3",
         "language": "python",
     }
-    (root / NOTEBOOK).write_text(nbformat.writes(nb))
+    b.write("explore.ipynb", nbformat.writes(nb))
+    b.commit("explore", alice, "2024-02-01T10:00:00+00:00")
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,6 @@ def select_lines(page, first: str, last: str) -> None:
     editor_line(page, first).click()
     page.keyboard.press("Home")
     editor_line(page, last).click(modifiers=["Shift"])
-    page.keyboard.press("End")  # the selection ends inside the last line
 
 
 def add_note_from_menu(page, target, body: str) -> None:
@@ -147,8 +147,11 @@ def test_two_users_see_each_other_notes_threads_hints_notebooks_city(browser, te
     bob_ctx, bob = user_page(browser, team_lab, "bob", CALC)
     try:
         run_scenario(alice, bob, team_lab)
-        assert alice.console_errors == [], alice.console_errors
-        assert bob.console_errors == [], bob.console_errors
+        for page in (alice, bob):
+            # two front ends on one kernel (the shared notebook's): each gets the messages of
+            # the other's widget-manager comm and logs them as unknown; nothing is wrong
+            errors = [e for e in page.console_errors if not e.startswith("Comm not found")]
+            assert errors == [], errors
     finally:
         alice_ctx.close()
         bob_ctx.close()
