@@ -128,10 +128,12 @@ export function TeamView({
 
 function NoteItem({
   note,
+  selected,
   onOpen,
   onToggle
 }: {
   note: Collab.INote;
+  selected: boolean;
   onOpen: () => void;
   onToggle: () => void;
 }): JSX.Element {
@@ -140,7 +142,10 @@ function NoteItem({
       ? `${note.line}–${note.end_line}`
       : `${note.line}`;
   return (
-    <li className={`jp-CodePark-note jp-mod-${note.state}`}>
+    <li
+      className={`jp-CodePark-note jp-mod-${note.state}${selected ? ' jp-mod-selected' : ''}`}
+      aria-current={selected ? 'true' : undefined}
+    >
       <button
         className="jp-CodePark-noteJump"
         onClick={onOpen}
@@ -198,6 +203,7 @@ export function NotesView({
             <NoteItem
               key={note.id}
               note={note}
+              selected={model.thread?.id === note.id}
               onOpen={() => {
                 model.openThread(note.id);
                 actions.openFile(note.path, note.line, note.cell_id);
@@ -247,11 +253,10 @@ export function TeamPanelBody({
             {model.hint}
           </p>
         ) : null}
+        <NotesView model={model} actions={actions} />
         {model.thread ? (
           <ThreadView model={model} note={model.thread} actions={actions} />
-        ) : (
-          <NotesView model={model} actions={actions} />
-        )}
+        ) : null}
       </section>
       <section aria-label="Activity" className="jp-CodePark-section">
         <h3>Activity</h3>
@@ -338,8 +343,9 @@ export function ThreadView({
         <button
           className="jp-CodePark-linkButton"
           onClick={() => model.openThread(null)}
+          title="Close the thread"
         >
-          ← All notes
+          ✕ Close
         </button>
         <button
           className="jp-CodePark-linkButton"
