@@ -105,6 +105,8 @@ async def test_cell_notes_on_disk_bad_cells_and_notebooks_without_a_cell(jp_fetc
         body={"path": "disk.ipynb", "cell_id": "cell-b", "line": 2, "body": "y?"},
     )  # fmt: skip
     assert code == 201 and note["snippet"] == "y = 2" and note["live"] is False
+    _, page = await api(jp_fetch, "activity", params={"path": "disk.ipynb", "kind": "note.added"})
+    assert [a["data"] for a in page["items"]] == [{"note_id": note["id"], "cell_id": "cell-b"}]
 
     # lines inserted above in that cell, on disk (no room open): re-anchored by the snippet
     nb = nbformat.read(nb_path, as_version=4)
