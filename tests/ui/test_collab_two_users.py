@@ -278,6 +278,22 @@ def run_scenario(alice, bob, server: ServerProcess) -> None:
     assert [(r["user"], r["data"]["cell_id"]) for r in runs] == [("alice", "cell-sum")]
     assert "sum(range" not in json.dumps(runs)  # the output, never the code
 
+    # bob filters the feed to the notebook, then back to all files; a row opens its lines
+    b_feed = b_panel.locator("[aria-label='Recent activity']")
+    calc_row = b_feed.locator(
+        ".jp-CodePark-activityRow", has_text=f"alice added a note on {CALC} L7–8"
+    )
+    calc_row.wait_for(timeout=10_000)
+    b_panel.get_by_label("This file only").check()
+    calc_row.wait_for(state="detached", timeout=10_000)
+    assert b_feed.locator(".jp-CodePark-activityRow", has_text=NOTEBOOK).count() >= 2
+    b_panel.get_by_label("This file only").uncheck()
+    calc_row.locator(".jp-CodePark-activityJump").click()
+    bob.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current", has_text="calc.py").wait_for(
+        timeout=10_000
+    )
+    bob.locator(".jp-StatusBar-Widget", has_text="Ln 7, Col 1").first.wait_for(timeout=10_000)
+
     # people on the city: alice goes back to calc.py; bob's city highlights it, names her
     alice.goto(f"{server.url}lab/workspaces/alice/tree/{CALC}")
     editor_line(alice, "def f6").wait_for(timeout=60_000)
