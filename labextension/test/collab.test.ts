@@ -250,6 +250,7 @@ function fakeSource(over: Partial<ICollabSource> = {}): ICollabSource {
         replies: [{ id: 1, author: { username: 'bob' }, body, created_at: 0 }]
       }),
     deleteNote: async () => undefined,
+    note: async id => note(id, 2),
     activity: async () => [],
     shareRun: async body => ({
       id: 1,

@@ -115,7 +115,15 @@ describe('notebook cells', () => {
     ];
     expect(cellNotes(notes, 'c1').map(n => n.id)).toEqual([1, 3]);
     expect(noteMarks(cellNotes(notes, 'c1'))).toEqual([
-      { line: 2, first: true, title: 'Ann: note 1', id: 1 }
+      {
+        line: 2,
+        first: true,
+        title: 'Ann: note 1',
+        id: 1,
+        author: 'Ann',
+        body: 'note 1',
+        replies: 0
+      }
     ]);
     expect(cellNotes(notes, 'c3')).toEqual([]);
   });
@@ -151,6 +159,11 @@ describe('notebook cells', () => {
       [4, false, 1]
     ]);
     expect(marks[0].title).toBe('Ann: note 1 (1 reply)');
+    expect([marks[0].author, marks[0].replies, marks[1].body]).toEqual([
+      'Ann',
+      1,
+      'note 2'
+    ]);
   });
 });
 
@@ -227,6 +240,7 @@ function source(over: Partial<ICollabSource> = {}): ICollabSource {
         replies: [{ id: 5, author: { username: 'bob' }, body, created_at: 1 }]
       }),
     deleteNote: async () => undefined,
+    note: async id => note(id, 2),
     activity: async path =>
       path ? [row(7, 7, { path })] : [row(8, 8, { path: 'b.py' })],
     shareRun: async body =>

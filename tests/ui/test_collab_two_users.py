@@ -191,7 +191,10 @@ def run_scenario(alice, bob, server: ServerProcess) -> None:
     add_note_from_menu(alice, editor_line(alice, "return 3"), "Is **f3** still used? @bob")
     marker = bob.locator(".jp-FileEditor .jp-CodePark-noteMarker")
     marker.wait_for(timeout=MARKER_WAIT_MS)
-    assert "Is **f3** still used?" in marker.get_attribute("title")  # hover shows the note
+    marker.hover()  # hovering shows the note
+    card = bob.locator(".jp-CodePark-noteHover")
+    card.wait_for(timeout=10_000)
+    assert "Alice Liddell" in card.inner_text() and "Is **f3** still used?" in card.inner_text()
     start = bob.locator(".jp-FileEditor .cm-line.jp-CodePark-noteStart")
     assert "def f3" in start.inner_text()
     assert bob.locator(".jp-FileEditor .cm-line.jp-CodePark-noteLine").count() == 2

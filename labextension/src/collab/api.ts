@@ -99,3 +99,7 @@ export function shareRun(
     settings
   );
 }
+
+export function getNote(id: number, settings: Settings): Promise<Collab.INote> {
+  return requestAPI<Collab.INote>(`notes/${id}`, {}, settings);
+}

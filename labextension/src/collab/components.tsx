@@ -254,6 +254,11 @@ export function TeamPanelBody({
           </p>
         ) : null}
         <NotesView model={model} actions={actions} />
+        {model.threadError ? (
+          <div className="jp-CodePark-error" role="alert">
+            {model.threadError}
+          </div>
+        ) : null}
         {model.thread ? (
           <ThreadView model={model} note={model.thread} actions={actions} />
         ) : null}

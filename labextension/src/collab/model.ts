@@ -33,6 +33,7 @@ export interface ICollabSource {
   }): Promise<Collab.INote>;
   setState(id: number, state: 'open' | 'resolved'): Promise<Collab.INote>;
   reply(id: number, body: string): Promise<Collab.INote>;
+  note(id: number): Promise<Collab.INote>;
   deleteNote(id: number): Promise<void>;
   activity(path: string | null, limit: number): Promise<Collab.IActivity[]>;
   shareRun(body: {
@@ -54,6 +55,7 @@ export function restSource(
     addNote: body => api.addNote(body, settings),
     setState: (id, state) => api.setNoteState(id, state, settings),
     reply: (id, body) => api.replyToNote(id, body, settings),
+    note: id => api.getNote(id, settings),
     deleteNote: id => api.deleteNote(id, settings),
     activity: async (path, limit) =>
       (await api.getActivity(path, limit, settings)).items,
@@ -271,6 +273,22 @@ export class CollabModel {
   openThread(id: number | null): void {
     this.thread = id === null ? null : this.findNote(id);
     this.threadError = null;
+    this.emit();
+  }
+
+  /** Open the thread of note `id`, loading it when it is not among the loaded notes. */
+  async showThread(id: number): Promise<void> {
+    if (this.findNote(id)) {
+      this.openThread(id);
+      return;
+    }
+    try {
+      this.thread = await this.source.note(id);
+      this.threadError = null;
+    } catch (error) {
+      this.thread = null;
+      this.threadError = messageOf(error);
+    }
     this.emit();
   }
 

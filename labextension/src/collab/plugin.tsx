@@ -487,14 +487,15 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     model.notified.connect((_, n) => {
+      const open = async () => {
+        await openFile(n.path as string, n.line ?? undefined);
+        if (typeof n.note_id === 'number') {
+          await model.showThread(n.note_id);
+          app.shell.activateById(panel.id);
+        }
+      };
       const actions = n.path
-        ? [
-            {
-              label: 'Open',
-              callback: () =>
-                void openFile(n.path as string, n.line ?? undefined)
-            }
-          ]
+        ? [{ label: 'Open', callback: () => void open() }]
         : [];
       Notification.info(notificationText(n), { autoClose: 10_000, actions });
     });

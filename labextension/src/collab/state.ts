@@ -130,6 +130,10 @@ export interface INoteMark {
   title: string;
   /** the note whose thread a click on the marker opens (the first note starting here) */
   id: number;
+  /** what hovering the marker shows: that note's author, body and number of replies */
+  author: string;
+  body: string;
+  replies: number;
 }
 
 /** Lines of the open notes of a file, each line once (the first note's title wins). */
@@ -145,14 +149,19 @@ export function noteMarks(notes: readonly Collab.INote[]): INoteMark[] {
       ? ` (${n.replies.length} repl${n.replies.length === 1 ? 'y' : 'ies'})`
       : '';
     const title = `${who}: ${n.body}${replies}`;
+    const card = {
+      title,
+      id: n.id,
+      author: who,
+      body: n.body,
+      replies: n.replies.length
+    };
     for (let line = n.line; line <= end; line++) {
       const old = marks.get(line);
       if (!old) {
-        marks.set(line, { line, first: line === n.line, title, id: n.id });
+        marks.set(line, { line, first: line === n.line, ...card });
       } else if (line === n.line && !old.first) {
-        old.first = true;
-        old.title = title;
-        old.id = n.id;
+        Object.assign(old, { first: true, ...card });
       }
     }
   }
