@@ -141,6 +141,24 @@ describe('notebook cells', () => {
     expect(failed.status).toBe('error');
     expect(failed.error).toEqual({ ename: 'KeyError', evalue: "'x'" });
     expect(failed.outputs).toHaveLength(2);
+    expect(failed.outputs?.[1]).toEqual({
+      output_type: 'error',
+      ename: 'KeyError',
+      evalue: "'x'"
+    }); // no traceback: it quotes the code
+    const rich = cellRunResult([
+      {
+        output_type: 'display_data',
+        data: { 'image/png': 'iVBORw0KGgo...', 'text/plain': '<Figure>' },
+        metadata: {}
+      }
+    ]);
+    expect(rich.outputs).toEqual([
+      {
+        output_type: 'display_data',
+        data: { 'image/png': '', 'text/plain': '<Figure>' }
+      }
+    ]); // the image's bytes stay in the notebook, its type is named
   });
 
   it('a marker names the replies and the note a click opens', () => {

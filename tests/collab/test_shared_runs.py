@@ -105,6 +105,14 @@ async def test_long_output_is_cut_to_a_bounded_excerpt(jp_fetch, script):
     )  # fmt: skip
     assert code == 413 and err["reason"] == "input-too-large"
 
+    # a huge request (an image's bytes, say) is refused before it is parsed
+    image = {"type": "display_data", "data": {"image/png": "A" * (5 * 2**20)}}
+    code, err = await api(
+        jp_fetch, "activity", "runs", method="POST",
+        body={"path": script, "result": {"status": "ok", "outputs": [image]}},
+    )  # fmt: skip
+    assert code == 413 and "MiB" in err["message"]
+
 
 @pytest.mark.parametrize(
     ("body", "code"),

@@ -14,12 +14,13 @@ from tornado import web
 
 from ...collab import CollabService
 from ...collab.rooms import user_json
-from ...errors import InvalidInput, NotFound, PathOutsideRoot
+from ...errors import InputTooLarge, InvalidInput, NotFound, PathOutsideRoot
 from ..paths import relative_to_root, resolve_under_root
 from ..results import float_arg, int_arg
 from .base import CodeParkHandler
 
 NOTE_STATES = ("open", "resolved", "outdated")
+MAX_SHARE_BODY_BYTES = 4 * 2**20  # a shared run's request (its text is bounded again inside)
 
 
 class CollabHandler(CodeParkHandler):
@@ -94,6 +95,10 @@ class SharedRunsHandler(CollabHandler):
     @authorized
     async def post(self) -> None:
         collab = await self.service()
+        if len(self.request.body or b"") > MAX_SHARE_BODY_BYTES:
+            raise InputTooLarge(
+                f"The request is over {MAX_SHARE_BODY_BYTES // 2**20} MiB: share text output only."
+            )
         body = self.read_json()
         rel, abs_path = self.file_path(body.get("path"))
         if not await asyncio.to_thread(os.path.isfile, abs_path):

@@ -341,6 +341,25 @@ export function cellNotes(
   return notes.filter(n => n.cell_id === cellId);
 }
 
+/**
+ * An output with only what can be shared as text: rich outputs keep `text/plain` and the names
+ * of their other MIME types (an image's bytes stay in the notebook); tracebacks are dropped.
+ */
+function textOnly(o: Record<string, unknown>): Record<string, unknown> {
+  const { output_type, name, text, ename, evalue } = o;
+  const data = o.data as Record<string, unknown> | undefined;
+  if (data && typeof data === 'object') {
+    const kept: Record<string, unknown> = {};
+    for (const mime of Object.keys(data)) {
+      kept[mime] = mime === 'text/plain' ? data[mime] : '';
+    }
+    return { output_type, data: kept };
+  }
+  return output_type === 'error'
+    ? { output_type, ename, evalue }
+    : { output_type, name, text };
+}
+
 /** The status of a notebook cell's outputs as a run: `error` when one is an error. */
 export function cellRunResult(
   outputs: readonly Record<string, unknown>[]
@@ -348,7 +367,7 @@ export function cellRunResult(
   const error = outputs.find(o => o.output_type === 'error');
   return {
     status: error ? 'error' : 'ok',
-    outputs: outputs.map(o => ({ ...o })),
+    outputs: outputs.map(textOnly),
     error: error
       ? { ename: String(error.ename ?? ''), evalue: String(error.evalue ?? '') }
       : null
