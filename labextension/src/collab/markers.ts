@@ -174,6 +174,9 @@ export function showMarks(
     openers.set(view, onOpen);
   }
   if (!installed.has(view)) {
+    if (!marks.length) {
+      return; // no gutter in editors (notebook cells) that never had a note
+    }
     installed.add(view);
     inject(noteMarkers);
   }
