@@ -7,6 +7,7 @@ its own markers; an over-large file is a clear notification."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -233,3 +234,74 @@ def test_too_large_a_file_is_a_clear_notification(page, lab_server, aiproj):
     toast.first.wait_for(timeout=30_000)
     assert "limit" in toast.first.inner_text()
     page.console_errors.clear()  # the browser logs the 413 response itself
+
+
+@pytest.fixture(scope="module")
+def model_lab(tmp_path_factory):
+    """A second JupyterLab whose CodePark uses a language model: the local fake OpenAI server;
+    the `inlineCompletion` setting switched on."""
+    from tests.ai.fake_openai import FakeOpenAI
+    from tests.servers import ServerProcess
+
+    fake = FakeOpenAI().start()
+    fake.reply = "3.14159 * radius ** 2"
+    base = tmp_path_factory.mktemp("modellab")
+    root = base / "root"
+    root.mkdir()
+    settings = base / "settings" / "jupyter-codepark"
+    settings.mkdir(parents=True)
+    (settings / "ai.jupyterlab-settings").write_text(json.dumps({"inlineCompletion": True}))
+    saved = os.environ.get("OPENAI_API_KEY")
+    os.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key"
+    server = ServerProcess(
+        base,
+        root,
+        f"sqlite:///{base / 'codepark.sqlite'}",
+        extra_args=[
+            "--CodeParkApp.ai_model=openai/fake-model",
+            f"--CodeParkApp.ai_api_base={fake.api_base}",
+        ],
+    ).start()
+    yield server, fake
+    server.stop()
+    fake.stop()
+    if saved is None:
+        os.environ.pop("OPENAI_API_KEY", None)
+    else:
+        os.environ["OPENAI_API_KEY"] = saved
+
+
+def test_inline_completion_comes_from_the_model(page, model_lab):
+    server, fake = model_lab
+    (Path(server.root) / "geo.py").write_text("import math\n\n\n")
+    page.goto(server.lab_url("lab/workspaces/ainline/tree/geo.py"))
+    page.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+    content = page.locator(f"{EDITOR} .cm-content")
+    content.wait_for(timeout=30_000)
+    content.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("def area(radius):\nreturn ", delay=20)  # the editor indents
+    ghost = page.locator(f"{EDITOR} .jp-GhostText")
+    ghost.wait_for(timeout=30_000)
+    assert "3.14159 * radius ** 2" in ghost.inner_text()
+    # the model got the text around the cursor
+    prompt = fake.prompts()[-1]
+    assert "def area(radius):\n    return <CURSOR>" in prompt and "FILE: geo.py" in prompt
+    screenshot(page, "ai-inline-completion")
+    page.keyboard.press("Tab")  # accept
+    page.wait_for_function(
+        """() => document.querySelector('.jp-FileEditor .cm-content').innerText
+                   .includes('return 3.14159 * radius ** 2')""",
+        timeout=10_000,
+    )
+    # "Explain with CodePark" streams the model's answer (server-sent events) into its view
+    fake.reply = "The function **area** returns the area of a circle of the given radius."
+    line = put_cursor_on(page, "def area")
+    context_command(page, line, "Explain with CodePark")
+    view = page.locator(".jp-CodePark-explain")
+    view.locator(".jp-CodePark-explainFacts dt", has_text="signature").wait_for(timeout=30_000)
+    text = view.locator(".jp-CodePark-explainText .jp-RenderedMarkdown")
+    assert "returns the area of a circle" in text.inner_text()
+    assert text.locator("strong", has_text="area").count() == 1  # Markdown rendered
+    assert "Language model openai/fake-model" in view.inner_text()
+    assert "def area(radius)" in fake.prompts()[-1]  # the prompt carries the grounded facts

@@ -5,6 +5,7 @@ import type {
   IInlineCompletionProvider
 } from '@jupyterlab/completer';
 import type { ServerConnection } from '@jupyterlab/services';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
 import type { LabIcon } from '@jupyterlab/ui-components';
 
 import { CodeParkRequestError } from '../request';
@@ -31,6 +32,10 @@ export class CodeParkInlineProvider implements IInlineCompletionProvider {
   readonly identifier = 'jupyter-codepark:inline';
   readonly name = 'CodePark (language model)';
   readonly icon?: LabIcon.ILabIcon;
+  /** Defaults in JupyterLab's inline completer settings: a model needs time to answer. */
+  readonly schema: ISettingRegistry.IProperty = {
+    default: { debouncerDelay: 250, timeout: 20000 }
+  };
 
   constructor(private readonly options: ICompletionOptions) {
     this.icon = options.icon;
