@@ -221,10 +221,26 @@ def test_review_of_a_notebook_cell_marks_that_cell(page, lab_server, aiproj):
     marked = cells.nth(1).locator(".jp-CodePark-aiMark", has_text="except:")
     assert marked.count() >= 1
     assert cells.nth(0).locator(".cm-lint-marker").count() == 0
-    # `json` and `LIMIT` come from the first cell: not reported as undefined
-    rows = page.locator(f"{PANEL} .jp-CodePark-finding")
-    assert not any("F821" in t for t in rows.all_inner_texts())
+    # the panel lists the cell's findings; `json` and `LIMIT` come from the first code cell:
+    # not reported as undefined
+    page.click(".jp-SideBar [data-id='jp-codepark-panel']", timeout=30_000)
+    panel = page.locator(PANEL)
+    panel.locator(".jp-CodePark-aiReviewHead", has_text="demo.ipynb (cell 3)").wait_for(
+        timeout=10_000
+    )
+    texts = panel.locator(".jp-CodePark-finding").all_inner_texts()
+    assert any("E722" in t and "cell 3 · L4" in t for t in texts), texts
+    assert any("B006" in t and "cell 3 · L1" in t for t in texts), texts
+    assert not any("F821" in t for t in texts), texts
+    widen_sidebar(page)
+    panel.locator(".jp-CodePark-section-ai-review").scroll_into_view_if_needed()
     screenshot(page, "ai-notebook-review")
+    # a click on a finding selects its cell and puts the cursor on its line
+    cells.nth(0).locator(".cm-content").click()
+    page.locator(".jp-StatusBar-Widget", has_text="Cell 2/3").wait_for(timeout=10_000)
+    panel.locator(".jp-CodePark-finding", has_text="E722").click()
+    page.locator(".jp-StatusBar-Widget", has_text="Ln 4, Col 1").wait_for(timeout=10_000)
+    page.locator(".jp-StatusBar-Widget", has_text="Cell 3/3").wait_for(timeout=10_000)
 
 
 def test_too_large_a_file_is_a_clear_notification(page, lab_server, aiproj):
