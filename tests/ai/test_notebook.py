@@ -93,3 +93,14 @@ async def test_bad_cells(jp_fetch, jp_root_dir):
     (jp_root_dir / "broken.ipynb").write_text(json.dumps({"nbformat": 4}))
     code, err, _ = await ai_error(jp_fetch, "review", body={"path": "broken.ipynb"})
     assert code == 400 and "cells" in err["message"]
+
+
+async def test_review_of_a_whole_notebook_gives_each_finding_its_cell(jp_fetch, jp_root_dir):
+    write_notebook(jp_root_dir / "nb.ipynb")
+    _, answer, _ = await ai(jp_fetch, "review", body={"path": "nb.ipynb"})
+    where = {(f["code"], f["cell"], f["line"]) for f in answer["findings"]}
+    assert ("F401", 1, 2) in where  # `import os` (cell 1, line 2) is unused anywhere
+    assert ("B006", 4, 1) in where and ("E722", 4, 4) in where
+    for f in answer["findings"]:  # every range lies inside its cell
+        cell_lines = CELLS[f["cell"]][1].count("\n") + 1
+        assert 1 <= f["line"] <= f["end_line"] <= cell_lines, f
