@@ -149,6 +149,12 @@ class CodeParkApp(ExtensionApp):
         config=True,
         help="Style of generated docstrings.",
     )
+    ai_complete_rate_per_minute = Int(
+        120,
+        config=True,
+        help="""Inline completions per user a minute (bursts up to as many); 0: no limit. Only
+        served with a language model (`ai_model`); the offline engine answers 409.""",
+    )
 
     # -- collaboration (presence, activity, notes, hints) -----------------------------------
     presence_interval_s = Float(

@@ -7,6 +7,7 @@ from jupyter_server.utils import url_path_join
 from .ai import (
     AIUsageHandler,
     ChatHandler,
+    CompleteHandler,
     DocstringHandler,
     ExplainHandler,
     InsightsHandler,
@@ -60,6 +61,7 @@ def routes(namespace: str) -> list[tuple[str, type]]:
         (url_path_join(api, "ai", "insights"), InsightsHandler),
         (url_path_join(api, "ai", "chat"), ChatHandler),
         (url_path_join(api, "ai", "usage"), AIUsageHandler),
+        (url_path_join(api, "ai", "complete"), CompleteHandler),
         (url_path_join(api, "events"), EventsHandler),
         (url_path_join(api, "analyses"), AnalysesHandler),
         (url_path_join(api, "analyses", JOB_ID), AnalysisHandler),

@@ -8,7 +8,12 @@ import { JobList } from '../components/JobList';
 import { HotspotsTable, SummaryCards } from '../components/ResultsView';
 import { StatusView } from '../components/StatusView';
 import { codeparkIcon } from '../icons';
-import { CodePark, ICodeParkSettings } from '../tokens';
+import {
+  CodePark,
+  ICodeParkPanel,
+  ICodeParkSettings,
+  IPanelSection
+} from '../tokens';
 import { AnalysisModel } from './analysis';
 import { StatusModel, StatusState } from './model';
 import { joinPath } from './state';
@@ -42,11 +47,13 @@ export interface IPanelActions {
 function PanelBody({
   status,
   model,
-  actions
+  actions,
+  sections = []
 }: {
   status: StatusModel;
   model: AnalysisModel;
   actions: IPanelActions;
+  sections?: IPanelSection[];
 }): JSX.Element {
   const state = useSignal<StatusState>(status.changed, () => status.state);
   useSignal(model.changed, () => null);
@@ -117,6 +124,16 @@ function PanelBody({
               }
             />
           </section>
+          {sections.map(s => (
+            <section
+              key={s.id}
+              aria-label={s.label}
+              className={`jp-CodePark-section jp-CodePark-section-${s.id}`}
+            >
+              <h3>{s.label}</h3>
+              {s.render()}
+            </section>
+          ))}
           <section aria-label="Past analyses" className="jp-CodePark-section">
             <h3>Analyses</h3>
             <JobList
@@ -136,7 +153,9 @@ function PanelBody({
 }
 
 /** The CodePark left-sidebar panel. */
-export class CodeParkPanel extends ReactWidget {
+export class CodeParkPanel extends ReactWidget implements ICodeParkPanel {
+  private readonly sections: IPanelSection[] = [];
+
   constructor(
     readonly model: StatusModel,
     readonly analysis: AnalysisModel,
@@ -155,7 +174,18 @@ export class CodeParkPanel extends ReactWidget {
         status={this.model}
         model={this.analysis}
         actions={this.actions}
+        sections={[...this.sections]}
       />
     );
+  }
+
+  addSection(section: IPanelSection): void {
+    this.sections.push(section);
+    this.update();
+  }
+
+  selectedRepo(): CodePark.IDiscovered | null {
+    const path = this.analysis.selected;
+    return path !== null ? (this.analysis.repoAt(path) ?? null) : null;
   }
 }
