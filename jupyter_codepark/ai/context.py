@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import InputTooLarge, InvalidInput, NotFound
 from .facts import RepoFacts, Workspace, find_repo_top
+from .notebook import CellMap, cell_index, join_cells, parse_notebook
 from .rules import RUFF_SELECT, Thresholds
 
 
@@ -37,6 +38,13 @@ class Target:
     end_line: int | None = None
     function: str | None = None
     facts: RepoFacts | None = None  # filled when the task runs (not needed for a cache hit)
+    cells: CellMap | None = None  # a notebook: its code cells joined into `text`
+
+    @property
+    def code_path(self) -> str:
+        """The name rules and metrics see (a notebook's joined code is Python)."""
+        name = self.rel or self.display
+        return f"{name}.py" if self.cells is not None else name
 
     @property
     def rel(self) -> str | None:
@@ -111,7 +119,10 @@ def load_target(abs_path: str, body: dict[str, Any], settings: AISettings) -> Ta
         line = 1
     function = _str(body, "function", 512)
     text = _str(body, "source", settings.max_input_bytes)
-    if text is None:
+    cells: CellMap | None = None
+    if abs_path.endswith(".ipynb"):
+        text, cells, line, end_line = _notebook(abs_path, body, text, line, end_line, settings)
+    elif text is None:
         text = read_text(abs_path, settings.max_input_bytes)
     return Target(
         abs_path=abs_path,
@@ -121,7 +132,38 @@ def load_target(abs_path: str, body: dict[str, Any], settings: AISettings) -> Ta
         line=line,
         end_line=end_line if end_line is not None else line,
         function=function or None,
+        cells=cells,
     )
+
+
+def _notebook(
+    abs_path: str,
+    body: dict[str, Any],
+    source: str | None,
+    line: int | None,
+    end_line: int | None,
+    settings: AISettings,
+) -> tuple[str, CellMap, int | None, int | None]:
+    """A notebook's code cells as one Python text; `cell` (+ `source`, its editor text) names
+    one cell and makes `line`/`end_line` count within it (the whole cell when absent)."""
+    cells = parse_notebook(read_text(abs_path, settings.max_input_bytes))
+    index = cell_index(body, cells)
+    if source is not None and index is None:
+        raise InvalidInput("For a notebook, `source` is the text of the cell named by `cell`.")
+    text, spans = join_cells(cells, (index, source) if source is not None and index is not None
+                             else None)  # fmt: skip
+    if len(text.encode("utf-8", "surrogatepass")) > settings.max_input_bytes:
+        raise InputTooLarge(
+            f"The notebook's code is over the limit of {settings.max_input_bytes:,} bytes."
+        )
+    cmap = CellMap(spans, index)
+    if index is not None:
+        span = cmap.span(index)
+        if line is None:
+            line, end_line = span.line, max(span.line, span.end_line)
+        else:
+            line, end_line = cmap.to_joined(line), cmap.to_joined(end_line)
+    return text, cmap, line, end_line
 
 
 def attach_facts(target: Target, workspace: Workspace) -> Target:

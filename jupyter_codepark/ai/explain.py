@@ -65,7 +65,7 @@ def ground_explain(target: Target, settings: AISettings) -> Grounded:
 
 
 def _function_facts(target: Target, fn: src.Function, settings: AISettings) -> dict[str, Any]:
-    metrics = measure_text(target.rel or target.display, target.text, settings.max_input_bytes)
+    metrics = measure_text(target.code_path, target.text, settings.max_input_bytes)
     m = next((x for x in metrics.functions if x.lineno == fn.line and x.name == fn.name), None)
     depth = max((d for d, _ in src.nesting(fn.node)), default=0)
     doc = ast.get_docstring(fn.node)
@@ -98,7 +98,8 @@ def _history(target: Target, line: int, end: int) -> dict[str, Any]:
     facts = target.facts
     if facts is None or target.rel is None:
         return {"known": False}
-    commits = facts.line_history(target.rel, line, end)
+    # a notebook's joined code has no lines in git: its file history stands in
+    commits = facts.line_history(target.rel, line, end) if target.cells is None else []
     scope = "lines"
     if not commits:
         scope = "file"

@@ -31,18 +31,21 @@ def review_text(
     facts: RepoFacts | None,
     settings: AISettings,
     diagnostics: list[dict[str, Any]] | None | bool = True,
+    code_path: str | None = None,
 ) -> tuple[list[Finding], bool]:
     """Every finding of one file and whether ruff ran. `diagnostics`: ruff's output when the
-    caller ran it in bulk, True to run it here, None/False to skip it."""
+    caller ran it in bulk, True to run it here, None/False to skip it. `code_path`: the name
+    rules and metrics see (a notebook's joined code is `<name>.ipynb.py`)."""
     findings: list[Finding] = []
     ran = False
-    if display.endswith(PYTHON_SUFFIXES) or (rel or "").endswith(PYTHON_SUFFIXES):
+    checked = code_path or rel or display
+    if checked.endswith(PYTHON_SUFFIXES) or display.endswith(PYTHON_SUFFIXES):
         if diagnostics is True:
-            diagnostics = ruff_check(rel or display, text, settings.ruff_select)
+            diagnostics = ruff_check(checked, text, settings.ruff_select)
         if isinstance(diagnostics, list):
             ran = True
             findings += ruff_findings(display, diagnostics)
-    metrics = measure_text(rel or display, text, settings.max_input_bytes)
+    metrics = measure_text(checked, text, settings.max_input_bytes)
     findings += metric_findings(display, text, metrics, settings.thresholds)
     if facts is not None and rel is not None:
         findings += history_findings(
@@ -68,7 +71,9 @@ def _range_of(target: Target) -> tuple[int, int] | None:
 
 
 def ground_review(target: Target, settings: AISettings) -> Grounded:
-    findings, ran = review_text(target.display, target.rel, target.text, target.facts, settings)
+    findings, ran = review_text(
+        target.display, target.rel, target.text, target.facts, settings, code_path=target.code_path
+    )
     where = _range_of(target)
     if where is not None:
         findings = [f for f in findings if f.overlaps(*where)]

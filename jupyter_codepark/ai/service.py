@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..store import Store
 from ..store import ai as ai_rows
 from .backends import AIBackend, OfflineBackend
 from .chat import ground_chat
+from .complete import clean_completion, completion_messages, completion_request
 from .context import (
     AISettings,
     InputTooLarge,
@@ -34,6 +35,7 @@ from .explain import ground_explain
 from .facts import Workspace, find_repo_top
 from .insights import ground_insights
 from .limits import TaskRateLimiter
+from .notebook import CellMap
 from .records import Grounded, Usage
 from .review import ground_review, ground_review_diff
 
@@ -56,6 +58,23 @@ class Prepared:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def per_cell(g: Grounded, cells: CellMap) -> Grounded:
+    """A notebook's answer with its lines given per cell (a model's docstring edit too)."""
+    g.record = cells.map_record(g.record)
+    finish = g.finish
+    if finish is not None:
+
+        def finish_per_cell(record: dict[str, Any], text: str) -> dict[str, Any]:
+            out = finish(record, text)
+            edit = out.get("edit")
+            if isinstance(edit, dict) and "cell" not in edit:
+                cells.map_range(edit)
+            return out
+
+        g.finish = finish_per_cell
+    return g
+
+
 class AIService:
     def __init__(
         self,
@@ -65,12 +84,14 @@ class AIService:
         *,
         cache_ttl_s: float = 86400.0,
         rate_per_minute: int = 20,
+        complete_rate_per_minute: int = 120,
     ) -> None:
         self.store = store
         self.settings = settings
         self.backend_factory = backend or OfflineBackend
         self.cache_ttl_s = cache_ttl_s
         self.limiter = TaskRateLimiter(rate_per_minute)
+        self.complete_limiter = TaskRateLimiter(complete_rate_per_minute)
         self.workspace = Workspace(store)
         self._puts = 0
         digest = json.dumps(
@@ -118,18 +139,21 @@ class AIService:
                 target.end_line,
                 target.function,
                 body.get("style"),
+                body.get("cell"),
             ]
 
             def ground() -> Grounded:
                 attach_facts(target, self.workspace)
                 if task == "review":
-                    return ground_review(target, s)
-                if task == "explain":
-                    return ground_explain(target, s)
-                style = body.get("style")
-                if style is not None and not isinstance(style, str):
-                    raise InvalidInput("`style` is 'numpy' or 'google'.")
-                return ground_docstring(target, s, style)
+                    g = ground_review(target, s)
+                elif task == "explain":
+                    g = ground_explain(target, s)
+                else:
+                    style = body.get("style")
+                    if style is not None and not isinstance(style, str):
+                        raise InvalidInput("`style` is 'numpy' or 'google'.")
+                    g = ground_docstring(target, s, style)
+                return per_cell(g, target.cells) if target.cells is not None else g
 
         key = input_hash(task, backend.label, input_hash(self._settings_hash, *inputs), head)
         cached = self._cache_get(key)
@@ -191,6 +215,52 @@ class AIService:
             except OSError:
                 out.append([rel, None, None])
         return out
+
+    # -- inline completion -------------------------------------------------------------------
+
+    async def prepare_completion(
+        self, body: dict[str, Any], *, user: str, path: str | None
+    ) -> Prepared:
+        """Check and rate-limit an inline completion. Only a language model completes code:
+        under the offline backend this is a Conflict (409), never a made-up completion."""
+        backend = self.backend_factory()
+        if not backend.is_model:
+            raise Conflict(
+                "Inline completion needs a language model: set c.CodeParkApp.ai_model (or "
+                "configure Jupyternaut). The offline engine reviews, explains and documents "
+                "code but does not complete it.",
+                reason="no-model",
+            )
+        request = completion_request(body, path, self.settings)
+        self.complete_limiter.take(user, "complete")
+        grounded = Grounded("complete", {}, "", completion_messages(request))
+        return Prepared("complete", user, backend, "", None, lambda: grounded,
+                        meta={"request": request})  # fmt: skip
+
+    async def completion_events(self, p: Prepared) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """("delta", {"text"}) chunks then ("result", {..., "text": the completion})."""
+        grounded = p.ground()
+        usage = Usage()
+        pieces: list[str] = []
+        async for chunk in p.backend.write(grounded, usage):
+            pieces.append(chunk)
+            yield "delta", {"text": chunk}
+        request = p.meta["request"]
+        text = clean_completion("".join(pieces), request.suffix)
+        await asyncio.to_thread(self._account, p, usage, False)
+        yield (
+            "result",
+            {
+                "task": "complete",
+                "backend": p.backend.name,
+                "model": p.backend.model or None,
+                "generated_by": p.backend.generated_by,
+                "path": request.display,
+                "text": text,
+                "cached": False,
+                "usage": usage.to_json(),
+            },
+        )
 
     # -- answering ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from ..store import collab as rows
 KINDS = (
     "file.opened", "file.edited", "file.saved",
     "note.added", "note.replied", "note.resolved", "note.reopened", "note.deleted",
-    "analysis.finished",
+    "analysis.finished", "run.shared",
 )  # fmt: skip
 
 RunIO = Callable[..., Awaitable[Any]]

@@ -279,7 +279,12 @@ class NotesService:
         await self._notify(who, mentions(body), values, None, body)
         self.publish("note", {"action": "added", "note": note})
         await self.activity.record(
-            "note.added", who["username"], path, line, end_line, {"note_id": values["id"]}
+            "note.added",
+            who["username"],
+            path,
+            line,
+            end_line,
+            _with_cell({"note_id": values["id"]}, cell_id),
         )
         return note
 
@@ -343,7 +348,7 @@ class NotesService:
             kind = "note.resolved" if state == "resolved" else "note.reopened"
             await self.activity.record(
                 kind, who["username"], row["path"], row["line"], row["end_line"],
-                {"note_id": note_id},
+                _with_cell({"note_id": note_id}, row["cell_id"]),
             )  # fmt: skip
             if row["author"] != who["username"]:
                 await self._notify_one(row["author"], kind.split(".")[1], who, row, None, None)
@@ -365,7 +370,7 @@ class NotesService:
         self.publish("note", {"action": "deleted", "note": {"id": note_id, "path": row["path"]}})
         await self.activity.record(
             "note.deleted", who["username"], row["path"], row["line"], row["end_line"],
-            {"note_id": note_id},
+            _with_cell({"note_id": note_id}, row["cell_id"]),
         )  # fmt: skip
 
     async def reply(
@@ -393,7 +398,7 @@ class NotesService:
             await self._notify_one(row["author"], "reply", who, row, reply_id, body)
         await self.activity.record(
             "note.replied", who["username"], row["path"], row["line"], row["end_line"],
-            {"note_id": note_id, "reply_id": reply_id},
+            _with_cell({"note_id": note_id, "reply_id": reply_id}, row["cell_id"]),
         )  # fmt: skip
         note = await self.get(note_id, abs_of)
         self.publish("note", {"action": "replied", "note": note})
@@ -475,6 +480,11 @@ def notification_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
         k: row[k] for k in ("id", "kind", "actor", "note_id", "reply_id", "path", "line", "excerpt")
     } | {"created_at": row["created_at"], "read": bool(row["read"])}
+
+
+def _with_cell(data: dict[str, Any], cell_id: str | None) -> dict[str, Any]:
+    """Activity data of a note, with its notebook cell (the feed opens the notebook there)."""
+    return {**data, "cell_id": cell_id} if cell_id else data
 
 
 def _place_values(place: Place) -> dict[str, Any]:

@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..errors import InvalidInput
 from ..store import Store
 from .activity import ActivityLog
 from .hints import Hints, HintSettings
-from .notes import LiveSource, NotesService
+from .notes import LiveSource, NotesService, check_line
 from .rooms import GLOBAL_AWARENESS, Edit, TrackedRoom, parse_room_id, user_json
+from .runs import shared_run
 
 AWARENESS_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/awareness/v1"
 SESSION_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/session/v1"
@@ -327,6 +329,30 @@ class CollabService:
             self._spawn(self.notes.refresh(path, None))
 
         self._refresh[path] = loop.call_later(delay, fire)
+
+    # -- shared runs ------------------------------------------------------------------------------
+
+    async def share_run(
+        self,
+        who: dict[str, Any],
+        path: str,
+        line: Any,
+        end_line: Any,
+        cell_id: Any,
+        result: Any,
+    ) -> dict[str, Any]:
+        """Post a run's output (a bounded excerpt) to `path`'s activity as `who`."""
+        run = shared_run(result, cell_id)
+        if line is not None:
+            line = check_line(line, "line")
+            end_line = line if end_line is None else check_line(end_line, "end_line")
+            if end_line < line:
+                raise InvalidInput("`end_line` must not be before `line`.")
+        elif end_line is not None:
+            raise InvalidInput("`end_line` needs a `line`.")
+        return await self.activity.record(
+            "run.shared", who["username"], path, line, end_line, run.to_json()
+        )
 
     # -- queries ----------------------------------------------------------------------------------
 

@@ -73,4 +73,5 @@ def make_ai_service(app: CodeParkApp) -> AIService:
         BackendChooser(app),
         cache_ttl_s=app.ai_cache_ttl_s,
         rate_per_minute=app.ai_rate_per_minute,
+        complete_rate_per_minute=app.ai_complete_rate_per_minute,
     )

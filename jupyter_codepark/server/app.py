@@ -161,6 +161,12 @@ class CodeParkApp(ExtensionApp):
         config=True,
         help="Commit messages searched per repository: the newest this many (merges left out).",
     )
+    ai_complete_rate_per_minute = Int(
+        120,
+        config=True,
+        help="""Inline completions per user a minute (bursts up to as many); 0: no limit. Only
+        served with a language model (`ai_model`); the offline engine answers 409.""",
+    )
 
     # -- collaboration (presence, activity, notes, hints) -----------------------------------
     presence_interval_s = Float(

@@ -489,6 +489,36 @@ class CodeCity(anywidget.AnyWidget):
     def clear_highlights(self) -> None:
         self.highlights = []
 
+    def show_people(
+        self, presence: dict[str, Any], prefix: str = "", color: str = "#ff2d95"
+    ) -> dict[str, list[str]]:
+        """Highlight the buildings someone is in, each in the colour of (the first of) its
+        people, and name them in the tooltip ("here now"). `presence` is the answer of
+        ``GET /codepark/api/presence``; `prefix` is the repository's path under the server root
+        (room paths are relative to the root, the city's to the repository). Replaces the
+        previous people, keeps other highlights. Returns {city path: names}."""
+        lead = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        people: dict[str, list[tuple[str, str]]] = {}
+        for room in presence.get("rooms", []):
+            path = str(room.get("path", ""))
+            if not path.startswith(lead) or path[len(lead) :] not in self.city_layout.index:
+                continue
+            for user in room.get("users", []):
+                name = user.get("display_name") or user.get("name") or user.get("username")
+                who = people.setdefault(path[len(lead) :], [])
+                if name and name not in [n for n, _ in who]:
+                    who.append((str(name), user.get("color") or color))
+        groups: dict[str, list[str]] = {}
+        for path, who in people.items():
+            groups.setdefault(sorted(who)[0][1], []).append(path)
+        self._people = {p: sorted(n for n, _ in who) for p, who in people.items()}
+        kept = [h for h in self.highlights if not h.get("people")]
+        self.highlights = kept + [
+            {"color": c, "ids": [int(i) for i in self._ids(paths)], "people": True}
+            for c, paths in sorted(groups.items())
+        ]
+        return dict(self._people)
+
     def select(self, path: str | None) -> None:
         if path and path not in self.city_layout.index:
             raise KeyError(path)
@@ -508,10 +538,13 @@ class CodeCity(anywidget.AnyWidget):
     # ----- messages: tooltip details, PNG ----------------------------------------------------
     def details(self, path: str) -> dict[str, Any]:
         """The metrics shown in the tooltip of one building."""
+        here = getattr(self, "_people", {}).get(path)
+        people = {"here now": ", ".join(here)} if here else {}
         if path not in self._files.index:
-            return {"status": "deleted"}
+            return {"status": "deleted", **people}
         row = self._files.loc[path]
-        return {c: _py(row[c]) for c in DETAIL_COLUMNS if c in row.index and pd.notna(row[c])}
+        metrics = {c: _py(row[c]) for c in DETAIL_COLUMNS if c in row.index and pd.notna(row[c])}
+        return {**people, **metrics}
 
     def _on_message(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
         kind = content.get("type")

@@ -22,11 +22,13 @@ import {
   CodePark,
   CommandIDs,
   DEFAULT_SETTINGS,
+  ICodeParkPanel,
   ICodeParkSettings,
   PLUGIN_ID
 } from './tokens';
 import { CityWidget } from './widgets/city';
 import { collabPlugin } from './collab/plugin';
+import { aiPlugin } from './ai/plugin';
 
 const PALETTE_CATEGORY = 'CodePark';
 const AUTO_REFRESH_MS = 60_000;
@@ -37,8 +39,9 @@ function documentPath(widget: Widget | null): string | null {
   return context && typeof context.path === 'string' ? context.path : null;
 }
 
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<ICodeParkPanel> = {
   id: PLUGIN_ID,
+  provides: ICodeParkPanel,
   description: 'CodePark: understand a codebase, see it, work on it together.',
   autoStart: true,
   optional: [
@@ -350,7 +353,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
     void autoRefresh;
+    return panel;
   }
 };
 
-export default [plugin, collabPlugin];
+export default [plugin, collabPlugin, aiPlugin];

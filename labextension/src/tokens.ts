@@ -1,3 +1,6 @@
+import { Token } from '@lumino/coreutils';
+import type * as React from 'react';
+
 /** Wire types of the CodePark REST API (mirrors jupyter_codepark/openapi.yaml). */
 export namespace CodePark {
   export interface IFeature {
@@ -188,10 +191,39 @@ export namespace CommandIDs {
   export const openCity = 'codepark:open-city';
   export const showInCity = 'codepark:show-in-city';
   export const openHotspot = 'codepark:open-hotspot';
+  export const aiReview = 'codepark:ai-review';
+  export const aiExplain = 'codepark:ai-explain';
+  export const aiDocstring = 'codepark:ai-docstring';
+  export const aiInsights = 'codepark:ai-insights';
+  export const aiClearReview = 'codepark:ai-clear-review';
 }
 
 /** Plugin id (also the settings schema id). */
 export const PLUGIN_ID = 'jupyter-codepark:plugin';
+
+/** A section another plugin adds to the CodePark panel (after "Active file"). */
+export interface IPanelSection {
+  /** DOM id suffix and React key. */
+  id: string;
+  /** Heading (also the section's accessible name). */
+  label: string;
+  /** The section's content; it re-renders itself on its own signals. */
+  render: () => React.ReactElement;
+}
+
+/** The CodePark left-sidebar panel, for plugins that add to it. */
+export interface ICodeParkPanel {
+  readonly id: string;
+  /** Add a section below the built-in ones. */
+  addSection(section: IPanelSection): void;
+  /** The repository chosen in the panel (a server-root path), if any. */
+  selectedRepo(): CodePark.IDiscovered | null;
+}
+
+export const ICodeParkPanel = new Token<ICodeParkPanel>(
+  'jupyter-codepark:ICodeParkPanel',
+  'The CodePark panel: add sections, read the chosen repository.'
+);
 
 /** Wire types of semantic search (`GET search`, `GET|POST search/index`). */
 export namespace CodePark {

@@ -94,3 +94,21 @@ describe('events', () => {
     ]);
   });
 });
+
+describe('LabCityModel.refreshDetails (people moved in or out)', () => {
+  it('sends the renderer fresh tooltip details of the buildings named', () => {
+    let here = '';
+    const model = new LabCityModel(
+      reply(),
+      path => (here && path === 'app/core.py' ? { 'here now': here } : {}),
+      id => ['README.md', 'app/core.py'][id] ?? ''
+    );
+    const sent: any[] = [];
+    model.on('msg:custom', (msg: unknown) => sent.push(msg));
+    here = 'Ann';
+    model.refreshDetails([1, -1]);
+    expect(sent).toEqual([
+      { type: 'details', id: 1, metrics: { 'here now': 'Ann' } }
+    ]);
+  });
+});

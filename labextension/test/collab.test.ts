@@ -245,6 +245,21 @@ function fakeSource(over: Partial<ICollabSource> = {}): ICollabSource {
       body: body.body
     }),
     setState: async (id, state) => note(id, 4, 4, { state }),
+    reply: async (id, body) =>
+      note(id, 4, 4, {
+        replies: [{ id: 1, author: { username: 'bob' }, body, created_at: 0 }]
+      }),
+    deleteNote: async () => undefined,
+    note: async id => note(id, 2),
+    activity: async () => [],
+    shareRun: async body => ({
+      id: 1,
+      time: 0,
+      user: 'ann',
+      kind: 'run.shared',
+      path: body.path,
+      data: { status: body.result.status }
+    }),
     ...over
   };
 }

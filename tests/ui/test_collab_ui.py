@@ -71,7 +71,7 @@ def test_team_notes_and_hint(page, lab_server, teamrepo):
     assert page.locator(".jp-FileEditor .cm-line.jp-CodePark-noteLine").count() == 2
     marker = page.locator(".jp-FileEditor .jp-CodePark-noteMarker")
     assert marker.count() == 1
-    assert "Should classify accept floats?" in marker.get_attribute("title")
+    assert "Should classify accept floats?" in marker.get_attribute("aria-label")
 
     # the quiet hint, when the analysis has one for this file
     hints = lab_server.api("codepark/api/hints?path=teamrepo/app/core.py")

@@ -271,3 +271,31 @@ def test_commits_keep_their_order_when_author_dates_go_backwards():
     assert [city.paths[i] for i in ids] == ["a.py", "a.py", "b.py"]
     assert heights.tolist() == [10, 30, 5]  # a.py grows 10 -> 30 lines, b.py appears last
     assert arr(city.hist_base_heights, np.float32).tolist() == [-1, -1]
+
+
+def test_show_people_from_presence(city, files):
+    a, b = files["path"][0], files["path"][1]
+    city.highlight([files["path"][2]], "#00ff00")  # someone else's highlight stays
+    presence = {
+        "rooms": [
+            {"path": f"repo/{a}", "users": [
+                {"username": "bob", "display_name": "Bob Builder", "color": "#2196f3"},
+                {"username": "alice", "display_name": "Alice Liddell", "color": "#e91e63"},
+            ]},
+            {"path": f"repo/{b}", "users": [{"username": "carol", "name": "Carol"}]},
+            {"path": "elsewhere/x.py", "users": [{"username": "dan"}]},
+            {"path": "repo/not-in-the-city.py", "users": [{"username": "erin"}]},
+        ]
+    }  # fmt: skip
+    shown = city.show_people(presence, prefix="repo")
+    assert shown == {a: ["Alice Liddell", "Bob Builder"], b: ["Carol"]}
+    groups = {h["color"]: h["ids"] for h in city.highlights if h.get("people")}
+    assert groups == {"#e91e63": [city.paths.index(a)], "#ff2d95": [city.paths.index(b)]}
+    assert [h["color"] for h in city.highlights if not h.get("people")] == ["#00ff00"]
+    assert city.details(a)["here now"] == "Alice Liddell, Bob Builder"
+    assert "here now" not in city.details(files["path"][3])
+
+    # people move on: the old highlight goes, the other one stays
+    city.show_people({"rooms": []}, prefix="repo")
+    assert [h["color"] for h in city.highlights] == ["#00ff00"]
+    assert "here now" not in city.details(a)

@@ -7,6 +7,7 @@ from jupyter_server.utils import url_path_join
 from .ai import (
     AIUsageHandler,
     ChatHandler,
+    CompleteHandler,
     DocstringHandler,
     ExplainHandler,
     InsightsHandler,
@@ -21,6 +22,7 @@ from .collab import (
     NotesHandler,
     NotificationsHandler,
     PresenceHandler,
+    SharedRunsHandler,
 )
 from .events import EventsHandler
 from .repos import (
@@ -60,6 +62,7 @@ def routes(namespace: str) -> list[tuple[str, type]]:
         (url_path_join(api, "ai", "insights"), InsightsHandler),
         (url_path_join(api, "ai", "chat"), ChatHandler),
         (url_path_join(api, "ai", "usage"), AIUsageHandler),
+        (url_path_join(api, "ai", "complete"), CompleteHandler),
         (url_path_join(api, "events"), EventsHandler),
         (url_path_join(api, "analyses"), AnalysesHandler),
         (url_path_join(api, "analyses", JOB_ID), AnalysisHandler),
@@ -85,4 +88,5 @@ def routes(namespace: str) -> list[tuple[str, type]]:
         (url_path_join(api, "hints"), HintsHandler),
         (url_path_join(api, "search"), SearchHandler),
         (url_path_join(api, "search", "index"), SearchIndexHandler),
+        (url_path_join(api, "activity", "runs"), SharedRunsHandler),
     ]

@@ -130,6 +130,33 @@ class ChatHandler(AITaskHandler):
     task = "chat"
 
 
+class CompleteHandler(AITaskHandler):
+    """`{prefix, suffix?, path?, language?}`: the code a language model inserts at the cursor
+    (409 under the offline backend: it never completes code)."""
+
+    task = "complete"
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.read_json()
+        path = body.get("path")
+        if path is not None and not isinstance(path, str):
+            raise InvalidInput("`path` is a file relative to the server root.")
+        absolute = resolve_under_root(self.codepark.root_dir, path) if path else None
+        service = self.codepark.ai
+        prepared = await service.prepare_completion(body, user=self.user_key(), path=absolute)
+        events = service.completion_events(prepared)
+        if "text/event-stream" in self.request.headers.get("Accept", ""):
+            await self.stream(events)
+            return
+        result: dict[str, Any] = {}
+        async for event, data in events:
+            if event == "result":
+                result = data
+        self.write_json(result)
+
+
 class AIUsageHandler(AIHandler):
     """The caller's AI usage: requests, cache hits, tokens and estimated cost, by task."""
 

@@ -4,6 +4,8 @@ server's current user, never a field of the request."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -12,12 +14,13 @@ from tornado import web
 
 from ...collab import CollabService
 from ...collab.rooms import user_json
-from ...errors import InvalidInput, NotFound, PathOutsideRoot
+from ...errors import InputTooLarge, InvalidInput, NotFound, PathOutsideRoot
 from ..paths import relative_to_root, resolve_under_root
 from ..results import float_arg, int_arg
 from .base import CodeParkHandler
 
 NOTE_STATES = ("open", "resolved", "outdated")
+MAX_SHARE_BODY_BYTES = 4 * 2**20  # a shared run's request (its text is bounded again inside)
 
 
 class CollabHandler(CodeParkHandler):
@@ -83,6 +86,28 @@ class ActivityHandler(CollabHandler):
             offset=offset,
         )
         self.write_json({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+class SharedRunsHandler(CollabHandler):
+    """POST a run's output to a file's activity (`run.shared`), for collaborators to see."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        collab = await self.service()
+        if len(self.request.body or b"") > MAX_SHARE_BODY_BYTES:
+            raise InputTooLarge(
+                f"The request is over {MAX_SHARE_BODY_BYTES // 2**20} MiB: share text output only."
+            )
+        body = self.read_json()
+        rel, abs_path = self.file_path(body.get("path"))
+        if not await asyncio.to_thread(os.path.isfile, abs_path):
+            raise NotFound(f"No file {rel or '/'!r} to share the output on.")
+        row = await collab.share_run(
+            self.who(), rel, body.get("line"), body.get("end_line"), body.get("cell_id"),
+            body.get("result"),
+        )  # fmt: skip
+        self.write_json(row, status=201)
 
 
 class NotesHandler(CollabHandler):

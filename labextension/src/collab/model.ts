@@ -4,14 +4,19 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { messageOf } from '../panel/analysis';
 import * as api from './api';
 import {
+  activityOf,
   applyMoved,
   applyNoteEvent,
   followTarget,
   hintLine,
   IPersonRow,
+  mergeActivity,
   mergePresence,
   peopleRows
 } from './state';
+
+/** How many activity rows the feed keeps. */
+export const ACTIVITY_ROWS = 100;
 import { Collab } from './types';
 
 /** Something that loads the collaboration data (the REST API by default; fakes in tests). */
@@ -23,9 +28,21 @@ export interface ICollabSource {
     path: string;
     line: number;
     end_line?: number;
+    cell_id?: string;
     body: string;
   }): Promise<Collab.INote>;
   setState(id: number, state: 'open' | 'resolved'): Promise<Collab.INote>;
+  reply(id: number, body: string): Promise<Collab.INote>;
+  note(id: number): Promise<Collab.INote>;
+  deleteNote(id: number): Promise<void>;
+  activity(path: string | null, limit: number): Promise<Collab.IActivity[]>;
+  shareRun(body: {
+    path: string;
+    line?: number;
+    end_line?: number;
+    cell_id?: string;
+    result: Collab.IRunResult;
+  }): Promise<Collab.IActivity>;
 }
 
 export function restSource(
@@ -36,7 +53,13 @@ export function restSource(
     notes: async path => (await api.getNotes(path, settings)).items,
     hints: path => api.getHints(path, settings),
     addNote: body => api.addNote(body, settings),
-    setState: (id, state) => api.setNoteState(id, state, settings)
+    setState: (id, state) => api.setNoteState(id, state, settings),
+    reply: (id, body) => api.replyToNote(id, body, settings),
+    note: id => api.getNote(id, settings),
+    deleteNote: id => api.deleteNote(id, settings),
+    activity: async (path, limit) =>
+      (await api.getActivity(path, limit, settings)).items,
+    shareRun: body => api.shareRun(body, settings)
   };
 }
 
@@ -180,7 +203,22 @@ export class CollabModel {
     if (!path) {
       return;
     }
-    await Promise.all([this.loadNotes(path), this.loadHint(path)]);
+    await Promise.all([
+      this.loadNotes(path),
+      this.loadHint(path),
+      this.loadFileActivity(path)
+    ]);
+  }
+
+  /** The active file's own history (beyond the latest rows of all files). */
+  async loadFileActivity(path: string): Promise<void> {
+    try {
+      const mine = await this.source.activity(path, ACTIVITY_ROWS);
+      this.activity = mergeActivity(this.activity, mine, 2 * ACTIVITY_ROWS);
+      this.emit();
+    } catch {
+      // the feed shows the error of its own load; a file's extra rows are a bonus
+    }
   }
 
   async loadHint(path: string): Promise<void> {
@@ -200,16 +238,115 @@ export class CollabModel {
     path: string,
     line: number,
     endLine: number,
-    body: string
+    body: string,
+    cellId?: string
   ): Promise<Collab.INote> {
     const note = await this.source.addNote({
       path,
       line,
       end_line: endLine,
-      body
+      body,
+      ...(cellId ? { cell_id: cellId } : {})
     });
     this.onEvent({ type: 'note', action: 'added', note });
     return note;
+  }
+
+  // -- threads ----------------------------------------------------------------------------------
+
+  /** The note whose thread is open in the panel (null: the notes list). */
+  thread: Collab.INote | null = null;
+  threadError: string | null = null;
+
+  /** Any note loaded in the model (the active file's or an open editor's). */
+  findNote(id: number): Collab.INote | null {
+    for (const notes of this.notes.values()) {
+      const note = notes.find(n => n.id === id);
+      if (note) {
+        return note;
+      }
+    }
+    return this.thread?.id === id ? this.thread : null;
+  }
+
+  /** Open the thread of note `id` (null closes it). */
+  openThread(id: number | null): void {
+    this.thread = id === null ? null : this.findNote(id);
+    this.threadError = null;
+    this.emit();
+  }
+
+  /** Open the thread of note `id`, loading it when it is not among the loaded notes. */
+  async showThread(id: number): Promise<void> {
+    if (this.findNote(id)) {
+      this.openThread(id);
+      return;
+    }
+    try {
+      this.thread = await this.source.note(id);
+      this.threadError = null;
+    } catch (error) {
+      this.thread = null;
+      this.threadError = messageOf(error);
+    }
+    this.emit();
+  }
+
+  async reply(id: number, body: string): Promise<void> {
+    const note = await this.source.reply(id, body);
+    this.onEvent({ type: 'note', action: 'replied', note });
+  }
+
+  async deleteNote(id: number): Promise<void> {
+    const note = this.findNote(id);
+    await this.source.deleteNote(id);
+    this.onEvent({
+      type: 'note',
+      action: 'deleted',
+      note: { id, path: note?.path ?? '' }
+    });
+  }
+
+  // -- activity ---------------------------------------------------------------------------------
+
+  /** Recent activity, newest first (all files; the feed filters). */
+  activity: Collab.IActivity[] = [];
+  activityError: string | null = null;
+  /** Show only the active file's activity. */
+  activityThisFile = false;
+
+  /** The rows the feed shows. */
+  get feed(): Collab.IActivity[] {
+    return activityOf(this.activity, this.activityThisFile ? this.path : null);
+  }
+
+  async loadActivity(): Promise<void> {
+    try {
+      const rows = await this.source.activity(null, ACTIVITY_ROWS);
+      this.activity = mergeActivity(this.activity, rows, 2 * ACTIVITY_ROWS);
+      this.activityError = null;
+    } catch (error) {
+      this.activityError = messageOf(error);
+    }
+    this.emit();
+  }
+
+  setActivityFilter(thisFile: boolean): void {
+    this.activityThisFile = thisFile;
+    this.emit();
+  }
+
+  /** Share a run's output (a notebook cell's, or a run API result) on a file's activity. */
+  async shareRun(body: {
+    path: string;
+    line?: number;
+    end_line?: number;
+    cell_id?: string;
+    result: Collab.IRunResult;
+  }): Promise<Collab.IActivity> {
+    const row = await this.source.shareRun(body);
+    this.onEvent({ type: 'activity', activity: row });
+    return row;
   }
 
   async setState(id: number, state: 'open' | 'resolved'): Promise<void> {
@@ -228,6 +365,13 @@ export class CollabModel {
       case 'note': {
         const e = event as Extract<Collab.Event, { type: 'note' }>;
         const path = e.note?.path;
+        if (this.thread && e.note?.id === this.thread.id) {
+          this.thread =
+            e.action === 'deleted' || !('line' in e.note)
+              ? null
+              : (e.note as Collab.INote);
+          this.emit();
+        }
         if (path && this.notes.has(path)) {
           this.notes.set(path, applyNoteEvent(this.notesOf(path), path, e));
           this._notesChanged.emit(path);
@@ -235,8 +379,23 @@ export class CollabModel {
         }
         break;
       }
+      case 'activity': {
+        const row = (event as any).activity as Collab.IActivity;
+        if (row && typeof row.id === 'number') {
+          this.activity = mergeActivity(
+            this.activity,
+            [row],
+            2 * ACTIVITY_ROWS
+          );
+          this.emit();
+        }
+        break;
+      }
       case 'notes': {
         const e = event as Extract<Collab.Event, { type: 'notes' }>;
+        if (this.thread && this.thread.path === e.path) {
+          this.thread = applyMoved([this.thread], e.path, e)[0];
+        }
         if (this.notes.has(e.path)) {
           this.notes.set(e.path, applyMoved(this.notesOf(e.path), e.path, e));
           this._notesChanged.emit(e.path);

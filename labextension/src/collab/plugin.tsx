@@ -12,22 +12,35 @@ import {
 import { CodeMirrorEditor } from '@jupyterlab/codemirror';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 import { ReactWidget, usersIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { messageOf } from '../panel/analysis';
-import { TeamPanelBody } from './components';
+import { CityWidget } from '../widgets/city';
+import { ITeamActions, TeamPanelBody } from './components';
 import { showMarks } from './markers';
 import { CollabModel, restSource } from './model';
 import { CollabSocket } from './socket';
-import { noteMarks, notificationText, selectionLines } from './state';
+import {
+  cellNotes,
+  cellRunResult,
+  noteMarks,
+  notificationText,
+  peopleByFile,
+  selectionLines
+} from './state';
+import { Collab } from './types';
 
 export const COLLAB_PLUGIN_ID = 'jupyter-codepark:collab';
 
 export namespace CollabCommandIDs {
   export const addNote = 'codepark:add-note';
   export const openTeam = 'codepark:open-team';
+  export const shareOutput = 'codepark:share-output';
+  export const openNote = 'codepark:open-note';
 }
 
 /** A document path without a drive prefix (`RTC:a/b.py` → `a/b.py`). */
@@ -46,10 +59,7 @@ function documentPath(widget: Widget | null): string | null {
 class TeamPanel extends ReactWidget {
   constructor(
     readonly model: CollabModel,
-    readonly actions: {
-      openFile: (path: string, line?: number) => void;
-      addNote: () => void;
-    }
+    readonly actions: ITeamActions
   ) {
     super();
     this.id = 'jp-codepark-team';
@@ -74,7 +84,9 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     IEditorTracker,
     ICommandPalette,
     IDocumentManager,
-    ILayoutRestorer
+    ILayoutRestorer,
+    INotebookTracker,
+    IRenderMimeRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -82,7 +94,9 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     editors: IEditorTracker | null,
     palette: ICommandPalette | null,
     docManager: IDocumentManager | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    notebooks: INotebookTracker | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     const settings = app.serviceManager.serverSettings;
     const model = new CollabModel(restSource(settings));
@@ -93,15 +107,26 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     setMe();
     users.userChanged.connect(setMe);
 
-    const openFile = async (path: string, line?: number): Promise<void> => {
+    const openFile = async (
+      path: string,
+      line?: number,
+      cellId?: string | null
+    ): Promise<void> => {
       const widget: any = docManager
         ? docManager.openOrReveal(path)
         : await app.commands.execute('docmanager:open', { path });
-      if (!widget || !line) {
+      if (!widget || (!line && !cellId)) {
         return;
       }
       await widget.context?.ready;
       await widget.revealed;
+      if (widget instanceof NotebookPanel) {
+        await revealCell(widget, cellId ?? null, line);
+        return;
+      }
+      if (!line) {
+        return;
+      }
       const editor = widget.content?.editor;
       if (editor?.setCursorPosition) {
         const position = { line: Math.max(0, line - 1), column: 0 };
@@ -111,28 +136,67 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    /** The file editor the command acts on: the tracker's current one. */
-    const currentEditor = () => {
+    /** Activate the cell `cellId` of a notebook and put the cursor on its `line`. */
+    const revealCell = async (
+      panel: NotebookPanel,
+      cellId: string | null,
+      line?: number
+    ): Promise<void> => {
+      const notebook = panel.content;
+      const index = cellId
+        ? notebook.widgets.findIndex(c => c.model.id === cellId)
+        : -1;
+      if (index < 0) {
+        return;
+      }
+      notebook.activeCellIndex = index;
+      const cell = notebook.widgets[index];
+      await notebook.scrollToItem(index).catch(() => undefined);
+      await cell.ready;
+      if (line && cell.editor) {
+        const position = { line: Math.max(0, line - 1), column: 0 };
+        cell.editor.setCursorPosition(position);
+        cell.editor.revealPosition(position);
+      }
+    };
+
+    /**
+     * What "Add note" acts on: the current file editor, or the active cell of the current
+     * notebook (its lines are lines of the cell).
+     */
+    const noteTarget = () => {
+      const current = app.shell.currentWidget;
+      const notebook = notebooks?.currentWidget ?? null;
+      if (notebook && (current === notebook || !editors?.currentWidget)) {
+        const cell = notebook.content.activeCell;
+        const path = documentPath(notebook);
+        if (cell?.editor && path) {
+          return { path, editor: cell.editor, cellId: cell.model.id };
+        }
+      }
       const widget = editors?.currentWidget ?? null;
       const path = widget ? documentPath(widget) : null;
-      return widget && path ? { widget, path } : null;
+      return widget && path
+        ? { path, editor: widget.content.editor, cellId: undefined }
+        : null;
     };
 
     const addNote = async (): Promise<void> => {
-      const current = currentEditor();
+      const current = noteTarget();
       if (!current) {
-        Notification.warning('Open a file in an editor to add a note.', {
-          autoClose: 5000
-        });
+        Notification.warning(
+          'Open a file in an editor (or select a notebook cell) to add a note.',
+          { autoClose: 5000 }
+        );
         return;
       }
-      const editor = current.widget.content.editor;
-      const selection = editor.getSelection();
+      const selection = current.editor.getSelection();
       const range = selectionLines(selection.start, selection.end);
-      const where =
+      const lines =
         range.end_line > range.line
           ? `lines ${range.line}–${range.end_line}`
           : `line ${range.line}`;
+      const where = current.cellId ? `${lines} of the active cell` : lines;
       const result = await InputDialog.getText({
         title: 'Add a review note',
         label: `Note on ${current.path}, ${where} (Markdown; @username notifies)`,
@@ -143,7 +207,14 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       try {
-        await model.addNote(current.path, range.line, range.end_line, body);
+        const note = await model.addNote(
+          current.path,
+          range.line,
+          range.end_line,
+          body,
+          current.cellId
+        );
+        model.openThread(note.id);
         app.shell.activateById(panel.id);
       } catch (error) {
         Notification.error(`The note could not be added: ${messageOf(error)}`, {
@@ -152,18 +223,103 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
+    const renderMarkdown = rendermime
+      ? async (markdown: string, host: HTMLElement): Promise<void> => {
+          const renderer = rendermime.createRenderer('text/markdown');
+          await renderer.renderModel(
+            new MimeModel({ data: { 'text/markdown': markdown } })
+          );
+          host.replaceChildren(renderer.node);
+        }
+      : undefined;
+
     const panel = new TeamPanel(model, {
-      openFile: (path, line) => void openFile(path, line),
-      addNote: () => void addNote()
+      openFile: (path, line, cellId) => void openFile(path, line, cellId),
+      addNote: () => void addNote(),
+      renderMarkdown
     });
+
+    /** Open a note's thread in the team panel (a marker was clicked). */
+    const openNote = (id: number) => {
+      model.openThread(id);
+      app.shell.activateById(panel.id);
+    };
+
+    /** Share the output of the active notebook cell, or a given run result, on a file. */
+    const shareOutput = async (args: {
+      path?: string;
+      line?: number;
+      end_line?: number;
+      cell_id?: string;
+      result?: Collab.IRunResult;
+    }): Promise<Collab.IActivity | null> => {
+      let body: Parameters<CollabModel['shareRun']>[0] | null = null;
+      if (typeof args.path === 'string' && args.result) {
+        body = { ...args, path: args.path, result: args.result };
+      } else {
+        const notebook = notebooks?.currentWidget ?? null;
+        const cell = notebook?.content.activeCell;
+        const path = notebook ? documentPath(notebook) : null;
+        const outputs =
+          cell?.model.type === 'code'
+            ? ((cell.model as any).outputs?.toJSON() as Record<
+                string,
+                unknown
+              >[])
+            : [];
+        if (!path || !cell || !outputs?.length) {
+          Notification.warning(
+            'Select a notebook cell with output to share it with collaborators.',
+            { autoClose: 5000 }
+          );
+          return null;
+        }
+        body = { path, cell_id: cell.model.id, result: cellRunResult(outputs) };
+      }
+      try {
+        const row = await model.shareRun(body);
+        Notification.success(`Output shared on ${body.path}.`, {
+          autoClose: 4000
+        });
+        return row;
+      } catch (error) {
+        Notification.error(
+          `The output could not be shared: ${messageOf(error)}`,
+          {
+            autoClose: 8000
+          }
+        );
+        return null;
+      }
+    };
     app.shell.add(panel, 'left', { rank: 710 });
     restorer?.add(panel, 'codepark-team');
 
     app.commands.addCommand(CollabCommandIDs.addNote, {
       label: 'CodePark: Add note',
-      caption: 'Add a review note on the selected lines',
-      isEnabled: () => currentEditor() !== null,
+      caption:
+        'Add a review note on the selected lines (of a file or a notebook cell)',
+      isEnabled: () => noteTarget() !== null,
       execute: () => addNote()
+    });
+    app.commands.addCommand(CollabCommandIDs.shareOutput, {
+      label: 'CodePark: Share output with collaborators',
+      caption:
+        "Post the active cell's output (or a run result given as `result`) to the file's activity",
+      execute: args => shareOutput(args as any)
+    });
+    app.commands.addCommand(CollabCommandIDs.openNote, {
+      label: 'CodePark: Open note thread',
+      caption: 'Show a review note and its replies in the team panel',
+      execute: args => {
+        if (typeof args.id === 'number') {
+          openNote(args.id);
+        }
+      }
+    });
+    palette?.addItem({
+      command: CollabCommandIDs.shareOutput,
+      category: 'CodePark'
     });
     app.commands.addCommand(CollabCommandIDs.openTeam, {
       label: 'CodePark: Show the team',
@@ -184,6 +340,16 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
       selector: '.jp-FileEditor',
       rank: 80
     });
+    app.contextMenu.addItem({
+      command: CollabCommandIDs.addNote,
+      selector: '.jp-Notebook .jp-Cell',
+      rank: 80
+    });
+    app.contextMenu.addItem({
+      command: CollabCommandIDs.shareOutput,
+      selector: '.jp-Notebook .jp-CodeCell',
+      rank: 81
+    });
 
     // markers in file editors, refreshed when the notes of their file change
     const refreshMarks = (path: string) => {
@@ -196,16 +362,45 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
           showMarks(
             editor.editor,
             ext => editor.injectExtension(ext),
-            noteMarks(model.notesOf(path))
+            noteMarks(model.notesOf(path).filter(n => !n.cell_id)),
+            openNote
           );
         }
       });
+      notebooks?.forEach(nb => {
+        if (documentPath(nb) === path) {
+          markCells(nb, path);
+        }
+      });
     };
-    model.notesChanged.connect((_, path) => refreshMarks(path));
-    editors?.widgetAdded.connect((_, widget) => {
+
+    /** Markers of the notes of each cell of a notebook, on the cell's own lines. */
+    const markCells = (nb: NotebookPanel, path: string) => {
+      const notes = model.notesOf(path);
+      for (const cell of nb.content.widgets) {
+        const id = cell.model.id;
+        void cell.ready.then(() => {
+          const editor = cell.editor;
+          if (editor instanceof CodeMirrorEditor && !cell.isDisposed) {
+            showMarks(
+              editor.editor,
+              ext => editor.injectExtension(ext),
+              noteMarks(cellNotes(notes, id)),
+              openNote
+            );
+          }
+        });
+      }
+    };
+
+    /** Follow the notes of a document widget's file while it is open. */
+    const trackDocument = (
+      widget: { context: any; disposed: any },
+      onCells?: (path: string) => void
+    ) => {
       let path = '';
       const follow = () => {
-        const next = documentPath(widget) ?? '';
+        const next = documentPath(widget as any) ?? '';
         if (next === path) {
           return;
         }
@@ -217,14 +412,60 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
           void model.track(path).then(() => refreshMarks(path));
         }
       };
-      void widget.context.ready.then(follow);
+      void widget.context.ready.then(() => {
+        follow();
+        onCells?.(path);
+      });
       widget.context.pathChanged.connect(follow);
       widget.disposed.connect(() => {
         if (path) {
           model.untrack(path);
         }
       });
+      return () => path;
+    };
+    model.notesChanged.connect((_, path) => refreshMarks(path));
+    editors?.widgetAdded.connect((_, widget) => {
+      trackDocument(widget);
     });
+    notebooks?.widgetAdded.connect((_, nb) => {
+      const pathOf = trackDocument(nb, () => {
+        // cells added, moved or pasted: mark them too
+        nb.content.model?.cells.changed.connect(() => {
+          const path = pathOf();
+          if (path) {
+            window.setTimeout(() => markCells(nb, path), 0);
+          }
+        });
+      });
+    });
+
+    // people on the 3D cities of the main area
+    const showPeopleOnCities = () => {
+      for (const widget of labShell?.widgets('main') ?? []) {
+        if (widget instanceof CityWidget && !widget.isDisposed) {
+          widget.showPeople(
+            peopleByFile(model.rooms, widget.options.repoPath, model.me)
+          );
+        }
+      }
+    };
+    let shownRooms: unknown = null;
+    model.changed.connect(() => {
+      if (model.rooms !== shownRooms) {
+        shownRooms = model.rooms;
+        showPeopleOnCities();
+      }
+    });
+    labShell?.layoutModified.connect(() => {
+      for (const widget of labShell.widgets('main')) {
+        if (widget instanceof CityWidget && !citiesSeen.has(widget)) {
+          citiesSeen.add(widget);
+          void widget.ready.then(showPeopleOnCities);
+        }
+      }
+    });
+    const citiesSeen = new WeakSet<CityWidget>();
 
     // the active document
     const activate = (widget: Widget | null) => {
@@ -238,16 +479,23 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     model.followMoved.connect(
       (_, target) => void openFile(target.path, target.line ?? undefined)
     );
+    labShell?.currentChanged.connect(() => {
+      // a note's thread belongs to the file it is on
+      if (model.thread && model.thread.path !== model.path) {
+        model.openThread(null);
+      }
+    });
 
     model.notified.connect((_, n) => {
+      const open = async () => {
+        await openFile(n.path as string, n.line ?? undefined);
+        if (typeof n.note_id === 'number') {
+          await model.showThread(n.note_id);
+          app.shell.activateById(panel.id);
+        }
+      };
       const actions = n.path
-        ? [
-            {
-              label: 'Open',
-              callback: () =>
-                void openFile(n.path as string, n.line ?? undefined)
-            }
-          ]
+        ? [{ label: 'Open', callback: () => void open() }]
         : [];
       Notification.info(notificationText(n), { autoClose: 10_000, actions });
     });
@@ -258,6 +506,7 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
       event => model.onEvent(event),
       () => {
         void model.refreshPresence();
+        void model.loadActivity();
         if (model.path) {
           void model.loadNotes(model.path);
         }
@@ -265,6 +514,7 @@ export const collabPlugin: JupyterFrontEndPlugin<void> = {
     );
     void app.restored.then(() => {
       void model.refreshPresence();
+      void model.loadActivity();
       activate(app.shell.currentWidget);
     });
     void socket;

@@ -2,10 +2,16 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { EventsSocket } from '../events';
 
-const COLLAB_TYPES = new Set(['presence', 'note', 'notes', 'notification']);
+const COLLAB_TYPES = new Set([
+  'presence',
+  'note',
+  'notes',
+  'notification',
+  'activity'
+]);
 
 /**
- * Collaboration events (`presence`, `note`, `notes`, `notification`) of the events WebSocket;
+ * Collaboration events (`presence`, `note`, `notes`, `notification`, `activity`) of the events WebSocket;
  * says when it (re)opened so the model can catch up over REST.
  */
 export class CollabSocket extends EventsSocket {

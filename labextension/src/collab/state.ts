@@ -128,6 +128,12 @@ export interface INoteMark {
   line: number;
   first: boolean;
   title: string;
+  /** the note whose thread a click on the marker opens (the first note starting here) */
+  id: number;
+  /** what hovering the marker shows: that note's author, body and number of replies */
+  author: string;
+  body: string;
+  replies: number;
 }
 
 /** Lines of the open notes of a file, each line once (the first note's title wins). */
@@ -139,16 +145,23 @@ export function noteMarks(notes: readonly Collab.INote[]): INoteMark[] {
     }
     const end = Math.max(n.line, n.end_line || n.line);
     const who = n.author.display_name || n.author.username;
+    const replies = n.replies.length
+      ? ` (${n.replies.length} repl${n.replies.length === 1 ? 'y' : 'ies'})`
+      : '';
+    const title = `${who}: ${n.body}${replies}`;
+    const card = {
+      title,
+      id: n.id,
+      author: who,
+      body: n.body,
+      replies: n.replies.length
+    };
     for (let line = n.line; line <= end; line++) {
       const old = marks.get(line);
       if (!old) {
-        marks.set(line, {
-          line,
-          first: line === n.line,
-          title: `${who}: ${n.body}`
-        });
-      } else if (line === n.line) {
-        old.first = true;
+        marks.set(line, { line, first: line === n.line, ...card });
+      } else if (line === n.line && !old.first) {
+        Object.assign(old, { first: true, ...card });
       }
     }
   }
@@ -231,4 +244,166 @@ export function followTarget(
         Number(b.active) - Number(a.active) || a.path.localeCompare(b.path)
     );
   return mine.length ? { path: mine[0].path, line: mine[0].line } : null;
+}
+
+// -- threads, activity, notebooks, the city ------------------------------------------------------
+
+/** "3 s ago", "5 min ago", "2 h ago", "4 d ago" (from seconds since the epoch). */
+export function timeAgo(time: number, now: number = Date.now() / 1000): string {
+  const s = Math.max(0, Math.round(now - time));
+  if (s < 60) {
+    return s < 5 ? 'just now' : `${s} s ago`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} min ago`;
+  }
+  if (s < 86400) {
+    return `${Math.floor(s / 3600)} h ago`;
+  }
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+const VERBS: Record<string, string> = {
+  'file.opened': 'opened',
+  'file.edited': 'edited',
+  'file.saved': 'saved',
+  'note.added': 'added a note on',
+  'note.replied': 'replied to a note on',
+  'note.resolved': 'resolved a note on',
+  'note.reopened': 'reopened a note on',
+  'note.deleted': 'deleted a note on',
+  'analysis.finished': 'finished an analysis of',
+  'run.shared': 'shared run output of'
+};
+
+/** The lines of an activity row as `L3` / `L3–5`, or '' without lines. */
+export function activityLines(a: Collab.IActivity): string {
+  if (!a.line) {
+    return '';
+  }
+  return a.end_line && a.end_line !== a.line
+    ? `L${a.line}–${a.end_line}`
+    : `L${a.line}`;
+}
+
+/** One sentence for an activity row: "alice edited a.py L3–5 (4 edits)". */
+export function activityText(a: Collab.IActivity): string {
+  const who = a.user ?? 'Someone';
+  const verb = VERBS[a.kind] ?? a.kind;
+  const where = [a.path || 'the server root', activityLines(a)]
+    .filter(Boolean)
+    .join(' ');
+  const count = a.data?.count;
+  const times =
+    a.kind === 'file.edited' && typeof count === 'number' && count > 1
+      ? ` (${count} edits)`
+      : '';
+  const status =
+    a.kind === 'run.shared' && a.data?.status && a.data.status !== 'ok'
+      ? ` (${a.data.status})`
+      : '';
+  return `${who} ${verb} ${where}${times}${status}`;
+}
+
+/** Add rows (newest first, each id once), keeping at most `max`. */
+export function mergeActivity(
+  rows: readonly Collab.IActivity[],
+  add: readonly Collab.IActivity[],
+  max = 200
+): Collab.IActivity[] {
+  const byId = new Map(rows.map(r => [r.id, r]));
+  for (const a of add) {
+    byId.set(a.id, a);
+  }
+  return [...byId.values()]
+    .sort((a, b) => b.time - a.time || b.id - a.id)
+    .slice(0, max);
+}
+
+/** The rows about `path` (a file, or a folder and what is under it); all rows when null. */
+export function activityOf(
+  rows: readonly Collab.IActivity[],
+  path: string | null
+): Collab.IActivity[] {
+  if (!path) {
+    return [...rows];
+  }
+  return rows.filter(
+    r => r.path === path || (r.path ?? '').startsWith(path + '/')
+  );
+}
+
+/** The notes of one notebook cell (notes without a cell belong to text files). */
+export function cellNotes(
+  notes: readonly Collab.INote[],
+  cellId: string
+): Collab.INote[] {
+  return notes.filter(n => n.cell_id === cellId);
+}
+
+/**
+ * An output with only what can be shared as text: rich outputs keep `text/plain` and the names
+ * of their other MIME types (an image's bytes stay in the notebook); tracebacks are dropped.
+ */
+function textOnly(o: Record<string, unknown>): Record<string, unknown> {
+  const { output_type, name, text, ename, evalue } = o;
+  const data = o.data as Record<string, unknown> | undefined;
+  if (data && typeof data === 'object') {
+    const kept: Record<string, unknown> = {};
+    for (const mime of Object.keys(data)) {
+      kept[mime] = mime === 'text/plain' ? data[mime] : '';
+    }
+    return { output_type, data: kept };
+  }
+  return output_type === 'error'
+    ? { output_type, ename, evalue }
+    : { output_type, name, text };
+}
+
+/** The status of a notebook cell's outputs as a run: `error` when one is an error. */
+export function cellRunResult(
+  outputs: readonly Record<string, unknown>[]
+): Collab.IRunResult {
+  const error = outputs.find(o => o.output_type === 'error');
+  return {
+    status: error ? 'error' : 'ok',
+    outputs: outputs.map(textOnly),
+    error: error
+      ? { ename: String(error.ename ?? ''), evalue: String(error.evalue ?? '') }
+      : null
+  };
+}
+
+/**
+ * Who is in which file of a repository, for the city: paths inside the repository (the rooms'
+ * server-root paths under `repoPath`) to the people there (name and colour), by name.
+ */
+export function peopleByFile(
+  rooms: readonly Collab.IRoom[],
+  repoPath: string,
+  me: string | null = null
+): Map<string, { name: string; color: string | null }[]> {
+  const prefix = repoPath ? repoPath.replace(/\/+$/, '') + '/' : '';
+  const out = new Map<string, { name: string; color: string | null }[]>();
+  for (const room of rooms) {
+    if (!room.users.length || (prefix && !room.path.startsWith(prefix))) {
+      continue;
+    }
+    const seen = new Set<string>();
+    const people: { name: string; color: string | null }[] = [];
+    for (const u of room.users) {
+      if (seen.has(u.username)) {
+        continue;
+      }
+      seen.add(u.username);
+      const name = u.display_name || u.name || u.username;
+      people.push({
+        name: u.username === me ? `${name} (you)` : name,
+        color: u.color ?? null
+      });
+    }
+    people.sort((a, b) => a.name.localeCompare(b.name));
+    out.set(room.path.slice(prefix.length), people);
+  }
+  return out;
 }

@@ -67,6 +67,8 @@ export namespace Collab {
     created_at?: number;
     updated_at?: number;
     resolved?: boolean;
+    resolved_by?: string | null;
+    resolved_at?: number | null;
     live?: boolean;
     mentions?: string[];
   }
@@ -107,6 +109,42 @@ export namespace Collab {
     thresholds: { [key: string]: unknown };
   }
 
+  /** One row of the activity history (never typed content). */
+  export interface IActivity {
+    id: number;
+    time: number;
+    user: string | null;
+    kind: string;
+    path: string | null;
+    line?: number | null;
+    end_line?: number | null;
+    data?: {
+      count?: number;
+      note_id?: number;
+      reply_id?: number;
+      /** run.shared: the run's status, a bounded output excerpt, ... */
+      status?: string;
+      excerpt?: string;
+      truncated?: boolean;
+      cell_id?: string;
+      error?: string;
+      outputs?: string[];
+      [key: string]: unknown;
+    };
+  }
+
+  /** A run result to share (`POST /codepark/api/run`'s answer, or a cell's outputs). */
+  export interface IRunResult {
+    status: 'ok' | 'error' | 'timeout' | 'killed';
+    stdout?: string;
+    stderr?: string;
+    outputs?: Record<string, unknown>[];
+    error?: { ename?: string; evalue?: string } | null;
+    reason?: string | null;
+    truncated?: boolean;
+    duration_s?: number;
+  }
+
   /** Collaboration events of the events WebSocket. */
   export type Event =
     | { type: 'presence'; rooms: IRoom[]; closed?: string[] }
@@ -125,5 +163,6 @@ export namespace Collab {
           outdated: boolean;
         }[];
       }
-    | { type: 'notification'; notification: INotification };
+    | { type: 'notification'; notification: INotification }
+    | { type: 'activity'; activity: IActivity };
 }

@@ -9,7 +9,12 @@ import { SearchView } from '../components/SearchView';
 import { HotspotsTable, SummaryCards } from '../components/ResultsView';
 import { StatusView } from '../components/StatusView';
 import { codeparkIcon } from '../icons';
-import { CodePark, ICodeParkSettings } from '../tokens';
+import {
+  CodePark,
+  ICodeParkPanel,
+  ICodeParkSettings,
+  IPanelSection
+} from '../tokens';
 import { AnalysisModel } from './analysis';
 import { StatusModel, StatusState } from './model';
 import { SearchModel } from './search';
@@ -49,12 +54,14 @@ function PanelBody({
   status,
   model,
   actions,
-  search
+  search,
+  sections = []
 }: {
   status: StatusModel;
   model: AnalysisModel;
   actions: IPanelActions;
   search?: SearchModel;
+  sections?: IPanelSection[];
 }): JSX.Element {
   const state = useSignal<StatusState>(status.changed, () => status.state);
   useSignal(model.changed, () => null);
@@ -142,6 +149,16 @@ function PanelBody({
               }
             />
           </section>
+          {sections.map(s => (
+            <section
+              key={s.id}
+              aria-label={s.label}
+              className={`jp-CodePark-section jp-CodePark-section-${s.id}`}
+            >
+              <h3>{s.label}</h3>
+              {s.render()}
+            </section>
+          ))}
           <section aria-label="Past analyses" className="jp-CodePark-section">
             <h3>Analyses</h3>
             <JobList
@@ -161,7 +178,9 @@ function PanelBody({
 }
 
 /** The CodePark left-sidebar panel. */
-export class CodeParkPanel extends ReactWidget {
+export class CodeParkPanel extends ReactWidget implements ICodeParkPanel {
+  private readonly sections: IPanelSection[] = [];
+
   constructor(
     readonly model: StatusModel,
     readonly analysis: AnalysisModel,
@@ -181,6 +200,7 @@ export class CodeParkPanel extends ReactWidget {
         model={this.analysis}
         actions={this.actions}
         search={this.search}
+        sections={[...this.sections]}
       />
     );
   }
@@ -194,4 +214,13 @@ export class CodeParkPanel extends ReactWidget {
   }
 
   private _search?: SearchModel;
+  addSection(section: IPanelSection): void {
+    this.sections.push(section);
+    this.update();
+  }
+
+  selectedRepo(): CodePark.IDiscovered | null {
+    const path = this.analysis.selected;
+    return path !== null ? (this.analysis.repoAt(path) ?? null) : null;
+  }
 }

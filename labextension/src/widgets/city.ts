@@ -9,6 +9,15 @@ import { messageOf } from '../panel/analysis';
 import { CodePark } from '../tokens';
 import { LabCityModel } from './citymodel';
 
+/** Who is in a file of the city (from the collaboration presence). */
+export interface ICityPerson {
+  name: string;
+  color: string | null;
+}
+
+/** Highlight colour of buildings with people in them when a person has no colour. */
+export const PEOPLE_COLOR = '#ff2d95';
+
 /** Metrics offered for height (numeric) and colour (numeric or categorical). */
 export const HEIGHT_METRICS = [
   'hotspot_score',
@@ -114,6 +123,10 @@ export class CityWidget extends Widget {
     this.status = document.createElement('span');
     this.status.className = 'jp-CodePark-muted';
     bar.appendChild(this.status);
+    this.peopleBar = document.createElement('span');
+    this.peopleBar.className = 'jp-CodePark-cityPeople';
+    this.peopleBar.setAttribute('aria-label', 'People in the city');
+    bar.appendChild(this.peopleBar);
     this.host = document.createElement('div');
     this.host.className = 'jp-CodePark-cityHost';
     this.node.append(bar, this.host);
@@ -165,6 +178,65 @@ export class CityWidget extends Widget {
     return ids.length;
   }
 
+  /**
+   * Show who is in which file (paths inside the repository → people there): their buildings
+   * are highlighted in the person's colour, the tooltip names them, the toolbar lists them.
+   */
+  showPeople(people: Map<string, ICityPerson[]>): void {
+    const key = JSON.stringify([...people].sort());
+    if (key === this.peopleKey) {
+      return;
+    }
+    this.peopleKey = key;
+    const before = new Set(this.people.keys());
+    this.people = new Map(people);
+    this.paintPeople(before);
+  }
+
+  /** Paths (inside the repository) with someone in them. */
+  get occupied(): string[] {
+    return [...this.people.keys()].sort();
+  }
+
+  private paintPeople(before: Set<string>): void {
+    this.peopleBar.replaceChildren();
+    for (const [path, persons] of [...this.people].sort()) {
+      for (const p of persons) {
+        const chip = document.createElement('button');
+        chip.className = 'jp-CodePark-cityPerson';
+        chip.dataset.path = path;
+        chip.title = `${p.name} is in ${path}: show the building`;
+        const dot = document.createElement('span');
+        dot.className = 'jp-CodePark-cityPersonDot';
+        dot.style.background = p.color ?? PEOPLE_COLOR;
+        chip.append(dot, `${p.name} · ${path.split('/').pop()}`);
+        chip.addEventListener('click', () => this.selectFile(path));
+        this.peopleBar.appendChild(chip);
+      }
+    }
+    this.node.dataset.people = this.occupied.join(' ');
+    const model = this.model;
+    const view = this.view;
+    if (!model || !view) {
+      return;
+    }
+    const groups = new Map<string, number[]>();
+    for (const [path, persons] of this.people) {
+      const id = view.paths.find(path);
+      if (id >= 0) {
+        const color = persons[0]?.color ?? PEOPLE_COLOR;
+        groups.set(color, [...(groups.get(color) ?? []), id]);
+      }
+    }
+    const own = (model.get('highlights') ?? []).filter((h: any) => !h.people);
+    model.set('highlights', [
+      ...own,
+      ...[...groups].map(([color, ids]) => ({ color, ids, people: true }))
+    ]);
+    const changed = new Set([...before, ...this.people.keys()]);
+    model.refreshDetails([...changed].map(p => view.paths.find(p)));
+  }
+
   private async fetch(): Promise<CodePark.ICityReply> {
     const o = this.options;
     return api.getCity(o.repoId, this.height, this.color, o.serverSettings);
@@ -194,6 +266,7 @@ export class CityWidget extends Widget {
       });
       this.model = model;
       this.cleanup = render({ model, el: this.host });
+      this.paintPeople(new Set());
       this.status.textContent = `${reply.paths.toLocaleString('en-US')} files · click a building to open it`;
     } catch (error) {
       this.showError(error);
@@ -207,6 +280,7 @@ export class CityWidget extends Widget {
     this.status.textContent = 'Updating…';
     try {
       this.model.update(await this.fetch());
+      this.paintPeople(new Set());
       this.status.textContent = '';
     } catch (error) {
       this.status.textContent = messageOf(error);
@@ -223,11 +297,15 @@ export class CityWidget extends Widget {
   }
 
   private details(path: string): Record<string, unknown> {
+    const here = this.people.get(path);
+    const people = here?.length
+      ? { 'here now': here.map(p => p.name).join(', ') }
+      : {};
     const f = this.files.get(path);
     if (!f) {
-      return { status: 'deleted' };
+      return { status: 'deleted', ...people };
     }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = { ...people };
     for (const k of DETAIL_KEYS) {
       if (f[k] !== null && f[k] !== undefined) {
         out[k] = f[k];
@@ -259,4 +337,7 @@ export class CityWidget extends Widget {
   private files = new Map<string, CodePark.IFile>();
   private cleanup?: () => void;
   private quiet = false;
+  private readonly peopleBar: HTMLSpanElement;
+  private people = new Map<string, ICityPerson[]>();
+  private peopleKey = '';
 }

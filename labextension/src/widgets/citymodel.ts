@@ -105,6 +105,19 @@ export class LabCityModel implements ICityModel {
     }
   }
 
+  /** Send the renderer fresh tooltip details of buildings `ids` (what is known changed). */
+  refreshDetails(ids: Iterable<number>): void {
+    for (const id of ids) {
+      if (id >= 0) {
+        this.fire('msg:custom', {
+          type: 'details',
+          id,
+          metrics: this.details(this.pathOf(id))
+        });
+      }
+    }
+  }
+
   private fire(event: string, ...args: unknown[]): void {
     for (const cb of [...(this.listeners.get(event) ?? [])]) {
       cb(...args);
