@@ -15,9 +15,10 @@ from .test_codepark_panel import CURSOR_LINE_JS, PANEL, ensure_analysed, widen_s
 
 pytestmark = pytest.mark.ui
 
+# the search's highlights (other groups, such as where collaborators are, left out)
 HIGHLIGHTED_JS = """root => {
   const v = root.codecity;
-  const groups = v.model.get('highlights') || [];
+  const groups = (v.model.get('highlights') || []).filter(g => !g.people);
   return groups.flatMap(g => g.ids.map(id => [g.color, v.paths.path(id)]));
 }"""
 
