@@ -166,8 +166,9 @@ class CodeSearch:
     """Builds, stores, loads and queries search indexes. Thread-safe; every call blocks.
 
     `embedder` makes the model on first use (E5Embedder by default; it raises
-    SearchUnavailable when the `[search]` extra is missing). Loaded indexes are kept in memory
-    per (repository, head), the last `keep` of them."""
+    SearchUnavailable when the `[search]` extra is missing). Given a factory, queries get an
+    instance of their own, so a query never waits for an indexing batch; given an instance, it
+    does both. Loaded indexes are kept in memory per (repository, head), the last `keep`."""
 
     def __init__(
         self,
@@ -182,6 +183,7 @@ class CodeSearch:
         self.store = store
         self._embedder_arg = embedder if embedder is not None else E5Embedder
         self._embedder: Embedder | None = None
+        self._query_embedder: Embedder | None = None
         self.batch_size = max(1, batch_size)
         self.max_commits = max_commits
         self.max_file_bytes = max_file_bytes
@@ -200,6 +202,18 @@ class CodeSearch:
                 ready = hasattr(arg, "model_id") and not isinstance(arg, type)
                 self._embedder = arg if ready else arg()  # type: ignore[operator]
             return self._embedder  # type: ignore[return-value]
+
+    @property
+    def query_embedder(self) -> Embedder:
+        main = self.embedder
+        with self._lock:
+            if self._query_embedder is None:
+                arg = self._embedder_arg
+                made = arg() if arg is not main else main  # type: ignore[operator]
+                if made.model_id != main.model_id:  # a factory must make one model
+                    raise SearchUnavailable(f"{made.model_id} is not {main.model_id}.")
+                self._query_embedder = made
+            return self._query_embedder
 
     @property
     def model(self) -> str:
@@ -445,7 +459,7 @@ class CodeSearch:
         """Functions (and classes), files and commits nearest to `question`, best first."""
         question = check_question(question)
         started = time.perf_counter()
-        q = self.embedder.query(question)
+        q = self.query_embedder.query(question)
         scores = index.matrix @ q if index.size else np.zeros(0, dtype=np.float32)
         functions = [
             {"kind": index.kind[i], "path": index.path[i], "name": index.name[i],

