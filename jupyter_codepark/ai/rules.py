@@ -96,8 +96,10 @@ def ruff_check_many(
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as fh:
                 fh.write(text)
+        # the files named one by one: ruff checks each as it would the text on stdin (a folder
+        # would skip what ruff's default excludes name, e.g. `build/`)
         proc = subprocess.run(
-            [*argv, "--force-exclude", "."],
+            [*argv, "--", *files],
             cwd=real_tmp,
             capture_output=True,
             timeout=RUFF_TIMEOUT_S * 4,
