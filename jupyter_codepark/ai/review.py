@@ -45,8 +45,9 @@ def review_text(
         if isinstance(diagnostics, list):
             ran = True
             findings += ruff_findings(display, diagnostics)
-    metrics = measure_text(rel or display, text, settings.max_input_bytes)
-    findings += metric_findings(display, text, metrics, settings.thresholds)
+    tree = src.parse(text) if display.endswith(PYTHON_SUFFIXES) else None  # parsed once
+    metrics = measure_text(rel or display, text, settings.max_input_bytes, tree)
+    findings += metric_findings(display, text, metrics, settings.thresholds, tree)
     if facts is not None and rel is not None:
         findings += history_findings(
             display,
@@ -100,7 +101,7 @@ def review_many(
     facts: RepoFacts | None,
     settings: AISettings,
     executor: MapExecutor | None = None,
-    chunk_files: int = 64,
+    chunk_files: int | None = None,
 ) -> dict[str, tuple[list[Finding], bool]]:
     """`review_text` of many files of one repository, by display path: rules and metrics in
     chunks on `executor` (a process pool spreads them over the cores; None runs them here),
@@ -108,6 +109,9 @@ def review_many(
     `review_text` file by file."""
     if len({i.display for i in items}) != len(items):
         raise InvalidInput("Each file of a batch review must have its own path.")
+    if chunk_files is None:  # about four chunks per worker (balance), 8-64 files each
+        workers = executor.workers if executor is not None else 1
+        chunk_files = min(64, max(8, -(-len(items) // (4 * workers))))
     chunks = [
         (items[k : k + chunk_files], settings) for k in range(0, len(items), max(1, chunk_files))
     ]
