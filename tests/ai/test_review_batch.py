@@ -82,3 +82,24 @@ def test_batch_refuses_two_files_with_one_path(project):
     _, items = project
     with pytest.raises(InvalidInput):
         review_many([items[0], items[0]], None, AISettings())
+
+
+def test_one_parse_gives_the_metrics_of_two(project):
+    """Review hands its syntax tree to the metrics instead of parsing again: same records."""
+    from jupyter_codepark.ai import source as src
+    from jupyter_codepark.ai.rules import measure_text, metric_findings
+
+    _, items = project
+    settings = AISettings()
+    checked = 0
+    for i in items:
+        tree = src.parse(i.text) if i.display.endswith(".py") else None
+        alone = measure_text(i.rel, i.text, settings.max_input_bytes)
+        shared = measure_text(i.rel, i.text, settings.max_input_bytes, tree)
+        assert shared == alone
+        assert [
+            f.to_json()
+            for f in metric_findings(i.display, i.text, shared, settings.thresholds, tree)
+        ] == [f.to_json() for f in metric_findings(i.display, i.text, alone, settings.thresholds)]
+        checked += tree is not None
+    assert checked >= 10
