@@ -8,6 +8,7 @@ extension that owns the persona manager (`settings["codepark"]`)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import AsyncIterator
@@ -72,11 +73,16 @@ class CodeParkPersona(BasePersona):
         the latest analysed one under the server's root."""
         from ..ai.facts import find_repo_top
 
-        chat_dir = os.path.dirname(resolve_under_root(app.root_dir, self.get_chat_path(True)))
-        top = find_repo_top(chat_dir)
-        analysed = await app.results.repos()
-        if top is not None and app.ai.workspace.analysed_head(top) is not None:
+        rel = self.get_chat_path(True)  # on the loop: the file id manager's SQLite lives there
+
+        def analysed_top() -> str | None:  # the file system and the store: off the event loop
+            top = find_repo_top(os.path.dirname(resolve_under_root(app.root_dir, rel)))
+            return top if top and app.ai.workspace.analysed_head(top) is not None else None
+
+        top = await asyncio.to_thread(analysed_top)
+        if top is not None:
             return top
+        analysed = await app.results.repos()
         if not analysed:
             raise NotFound(
                 "No repository has been analysed yet: analyse one in the CodePark panel first."
@@ -84,13 +90,26 @@ class CodeParkPersona(BasePersona):
         latest = max(analysed, key=lambda r: r["analysed_at"] or 0)
         return resolve_under_root(app.root_dir, latest["path"] or ".")
 
-    def attached_file(self, app: CodeParkApp, message: Message) -> str | None:
-        """The first attached file, as a path under the server's root (else None)."""
-        for attachment_id in message.attachments or []:
-            path = self.resolve_attachment_to_path(attachment_id)
-            if path and os.path.isfile(path):
-                rel = os.path.relpath(os.path.realpath(path), app.root_dir)
-                return resolve_under_root(app.root_dir, rel)
+    def attached_files(self, message: Message) -> list[str]:
+        """Paths (relative to the server's root) of the files attached to `message`; read on
+        the event loop, where the chat's document lives."""
+        attachments = self.chat.get_attachments() if message.attachments else {}
+        return [
+            a.value
+            for a in (attachments.get(i) for i in message.attachments or [])
+            if a is not None and a.type == "file" and a.value
+        ]
+
+    @staticmethod
+    def first_file(app: CodeParkApp, paths: list[str]) -> str | None:
+        """The first attached path that is a file under the server's root (else None)."""
+        for rel in paths:
+            try:
+                path = resolve_under_root(app.root_dir, rel.lstrip("/"))
+            except CodeParkError:
+                continue
+            if os.path.isfile(path):
+                return path
         return None
 
     # -- answering ----------------------------------------------------------------------------
@@ -106,7 +125,7 @@ class CodeParkPersona(BasePersona):
         try:
             app = self.codepark()
             body: dict[str, Any] = {"question": question}
-            file = self.attached_file(app, message)
+            file = await asyncio.to_thread(self.first_file, app, self.attached_files(message))
             if file is not None:
                 body["file_path"] = file
             service = app.ai

@@ -74,10 +74,12 @@ class ChatClient:
         self.metadata = doc.get("metadata", type=Map)
         self.state = doc.get("state", type=Map)
 
-    def post(self, user: str, body: str, to_persona: str | None) -> str:
-        """Send a message as the chat panel does (the persona picker stamps `to_persona`)."""
+    def post(self, user: str, body: str, to_persona: str | None, attach: str | None = None) -> str:
+        """Send a message as the chat panel does (the persona picker stamps `to_persona`;
+        `attach`: a file path relative to the server's root)."""
         mid = str(uuid.uuid4())
         with self.doc.transaction():
+            attachments = self.doc.get("attachments", type=Map)
             if user not in self.users:
                 self.users[user] = {"username": user, "name": user, "display_name": user}
             message = {
@@ -91,6 +93,9 @@ class ChatClient:
             }
             if to_persona:
                 message["metadata"] = {"to_persona": to_persona}
+            if attach:
+                attachments["att-1"] = {"value": attach, "type": "file"}
+                message["attachments"] = ["att-1"]
             self.messages.append(Map(message))
         return mid
 
@@ -200,12 +205,15 @@ class TestWithAModel:
     ):
         (jp_root_dir / "proj" / "team.chat").write_text("")
         async with open_chat(jp_fetch, jp_http_port, jp_base_url, "proj/team.chat") as chat:
-            chat.post("alice", f"@CodePark {QUESTION}", to_persona=PERSONA)
+            chat.post("alice", f"@CodePark {QUESTION}", to_persona=PERSONA,
+                      attach="proj/app/buggy.py")  # fmt: skip
             text = await reply_of(chat, REPLY.rsplit(" ", 1)[-1])
             assert text.strip() == REPLY
             (request,) = fake.requests
             assert request["stream"] is True
-            assert "core/engine.py" in "\n".join(m["content"] for m in request["messages"])
+            prompt = "\n".join(m["content"] for m in request["messages"])
+            assert "core/engine.py" in prompt  # the facts looked up for the question
+            assert "return int(x) + 3" in prompt  # the attached file's code
             managers = jp_serverapp.web_app.settings["jupyter-ai"]["persona-managers"]
             (manager,) = managers.values()
             persona = manager.personas[PERSONA]
