@@ -98,7 +98,7 @@ def ruff_check_many(
             with open(target, "w", encoding="utf-8") as fh:
                 fh.write(text)
         # the files named one by one: ruff checks each as it would the text on stdin (a folder
-        # would skip what ruff's default excludes name, e.g. `build/`)
+        # would skip what ruff's default excludes name, e.g. `dist/`, `venv/`)
         proc = subprocess.run(
             [*argv, "--", *files],
             cwd=real_tmp,

@@ -21,9 +21,9 @@ def project(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
     b = build_project(base / "proj")
     # more files with planted problems, one of them where ruff's default excludes would skip a
-    # folder (`build/`), one not Python, one that does not parse
+    # folder (`dist/`), one not Python, one that does not parse
     b.write("pkg/planted.py", PLANTED)
-    b.write("build/gen.py", "import os\n\n\ndef f(x=[]):\n    return eval(x)\n")
+    b.write("dist/gen.py", "import os\n\n\ndef f(x=[]):\n    return eval(x)\n")
     b.write("notes.txt", "just text\n")
     b.write("broken.py", "def broken(:\n    pass\n")
     for i in range(7):
@@ -62,7 +62,7 @@ def test_batch_equals_file_by_file_inline(project):
     # the planted problems are there (the comparison is not between two empty results)
     codes = {f["code"] for f in expected["proj/pkg/planted.py"][0]}
     assert {"E722", "B006", "F401"} <= codes
-    assert {f["code"] for f in expected["proj/build/gen.py"][0]} >= {"B006", "F401"}
+    assert {f["code"] for f in expected["proj/dist/gen.py"][0]} >= {"B006", "F401"}
     assert any(f["category"] == "hotspot" for f in expected["proj/core/engine.py"][0])
     assert expected["proj/notes.txt"][1] is False  # not Python: no ruff
 
