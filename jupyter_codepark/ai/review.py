@@ -17,6 +17,7 @@ from .prompts import messages
 from .records import OFFLINE_NOTE, Finding, Grounded
 from .rules import (
     PYTHON_SUFFIXES,
+    counted,
     history_findings,
     measure_text,
     metric_findings,
@@ -227,7 +228,8 @@ def _history_line(file: dict[str, Any]) -> str:
     own = f"{file['ownership'] * 100:.0f} %" if file.get("ownership") is not None else "n/a"
     rank = f", hotspot #{file['hotspot_rank']}" if file.get("hotspot_rank") else ""
     return (
-        f"History: {file['revisions']} commits by {file['authors']} author(s); main author "
+        f"History: {counted(file['revisions'], 'commit')} by "
+        f"{counted(file['authors'], 'author')}; main author "
         f"{file['main_author']} ({own}); {file['bugfixes']} bug-fix commits; hotspot score "
         f"{file['hotspot_score']:.2f}{rank} [history]."
     )

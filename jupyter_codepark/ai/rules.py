@@ -39,6 +39,11 @@ class Thresholds:
 
 
 @cache
+def counted(n: int | None, word: str) -> str:
+    """`1 commit`, `3 commits`; `? commits` when unknown."""
+    return f"{'?' if n is None else n} {word}{'' if n == 1 else 's'}"
+
+
 def ruff_binary() -> str | None:
     try:
         from ruff.__main__ import find_ruff_bin
@@ -343,14 +348,14 @@ def history_findings(
                 end,
                 "warning",
                 "hotspot",
-                f"Hotspot #{hotspot_rank}: changed in {record['revisions']} commits and among "
-                f"the most complex files (score {score:.2f}).",
+                f"Hotspot #{hotspot_rank}: changed in {counted(record['revisions'], 'commit')} "
+                f"and among the most complex files (score {score:.2f}).",
                 "Changes here are frequent and risky: review with extra care, add tests, and "
                 "refactor the most complex functions first.",
                 Evidence(
                     "history",
                     f"hotspot score {score:.2f}, rank {hotspot_rank}, "
-                    f"{record['revisions']} revisions",
+                    f"{counted(record['revisions'], 'revision')}",
                     score,
                 ),
                 path,
@@ -370,10 +375,12 @@ def history_findings(
                 "info",
                 "ownership",
                 f"Single owner: {who} wrote {pct} of this file "
-                f"({record.get('authors')} author(s)); knowledge is concentrated.",
+                f"({counted(record.get('authors'), 'author')}); knowledge is concentrated.",
                 f"Ask {who} to review, and pair someone else on the next change here.",
                 Evidence(
-                    "history", f"ownership {pct} by {who}, {record.get('authors')} author(s)", share
+                    "history",
+                    f"ownership {pct} by {who}, {counted(record.get('authors'), 'author')}",
+                    share,
                 ),
                 path,
                 "CP-single-owner",
