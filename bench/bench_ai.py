@@ -1,10 +1,11 @@
 """Benchmark CodePark's AI help (offline backend).
 
-Usage: python bench/bench_ai.py [--commits N] [--files N] [--keep DIR]
+Usage: python bench/bench_ai.py [--commits N] [--files N] [--workers N] [--keep DIR]
 
 * offline review throughput: every Python file of a synthetic repository (bench/synthrepo.py),
-  analysed first so history findings are included; ruff runs once over the batch, metrics and
-  history per file; files/s, serial (one process) — the target is >= 200 files/s on 2 cores;
+  analysed first so history findings are included: `review_many` in one process (ruff once over
+  the batch) and over a process pool of `--workers` (default: every core; ruff once per chunk),
+  whose findings must equal the serial ones; files/s — the target is >= 200 files/s on 2 cores;
 * the same files through `AIService` one request at a time (ruff per file, as the REST API does);
 * cache-hit latency of a repeated request through `AIService` (target < 20 ms).
 """
@@ -25,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from jupyter_codepark.ai import AIService, AISettings  # noqa: E402
 from jupyter_codepark.ai.facts import Workspace  # noqa: E402
-from jupyter_codepark.ai.review import review_text  # noqa: E402
-from jupyter_codepark.ai.rules import ruff_check_many  # noqa: E402
+from jupyter_codepark.ai.review import ReviewItem, review_many  # noqa: E402
+from jupyter_codepark.analysis.executors import ProcessExecutor  # noqa: E402
 from jupyter_codepark.analysis.pipeline import AnalysisOptions, analyze_repository  # noqa: E402
 from jupyter_codepark.store import Store  # noqa: E402
 
@@ -35,6 +36,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--commits", type=int, default=3000)
     ap.add_argument("--files", type=int, default=600)
+    ap.add_argument("--workers", type=int, default=0, help="pool size (0: every core)")
     ap.add_argument("--keep", default="")
     args = ap.parse_args()
     base = Path(args.keep or tempfile.mkdtemp(prefix="codepark-bench-ai-"))
@@ -69,17 +71,30 @@ def main() -> None:
         for f in facts.result.files
         if f["path"].endswith(".py") and (repo / f["path"]).is_file()
     }
+    items = [ReviewItem(path, path, text) for path, text in files.items()]
     t = time.perf_counter()
-    ruff = ruff_check_many(files)
-    t_ruff = time.perf_counter() - t
-    findings = 0
-    for path, text in files.items():
-        found, _ = review_text(path, path, text, facts, settings, ruff.get(path) if ruff else None)
-        findings += len(found)
-    dt = time.perf_counter() - t
+    serial = review_many(items, facts, settings, chunk_files=len(items))
+    dt_serial = time.perf_counter() - t
+    findings = sum(len(found) for found, _ in serial.values())
     print(
-        f"offline review, batch: {len(files)} files, {findings} findings in {dt:.2f} s "
-        f"= {len(files) / dt:.0f} files/s (ruff over the batch {t_ruff:.2f} s)"
+        f"offline review, batch, one process: {len(files)} files, {findings} findings in "
+        f"{dt_serial:.2f} s = {len(files) / dt_serial:.0f} files/s"
+    )
+    pool = ProcessExecutor(args.workers)
+    try:
+        list(pool.map_unordered(abs, range(pool.workers)))  # workers started, as in a server
+        t = time.perf_counter()
+        pooled = review_many(items, facts, settings, executor=pool)
+        dt_pool = time.perf_counter() - t
+    finally:
+        pool.close()
+    same = {d: [f.to_json() for f in v[0]] for d, v in pooled.items()} == {
+        d: [f.to_json() for f in v[0]] for d, v in serial.items()
+    }
+    print(
+        f"offline review, batch, {pool.workers} processes: {len(files) / dt_pool:.0f} files/s "
+        f"({dt_serial / dt_pool:.2f}x one process; target >= 200 files/s on 2 cores); "
+        f"findings {'equal to' if same else 'DIFFERENT FROM'} the one-process run"
     )
 
     service = AIService(store, settings, cache_ttl_s=86400, rate_per_minute=0)

@@ -77,10 +77,10 @@ def _matching_files(facts: RepoFacts, terms: list[str]) -> list[dict[str, Any]]:
     return [f for f in files if f["path"] in names or any(t in f["path"].lower() for t in terms)]
 
 
-def _who_knows(facts: RepoFacts, terms: list[str]) -> tuple[str, list[dict]]:
+def _who_knows(facts: RepoFacts, terms: list[str]) -> tuple[str, list[dict], list[str]]:
     matched = _matching_files(facts, terms)
     if not matched:
-        return "", []
+        return "", [], []
     churn: Counter = Counter()
     for f in matched:
         if f["main_author"]:
@@ -102,7 +102,7 @@ def _who_knows(facts: RepoFacts, terms: list[str]) -> tuple[str, list[dict]]:
             else ""
         )
         text += ". [history]"
-    return text, ranked
+    return text, ranked, [f["path"] for f in matched[:10]]
 
 
 def _recent(facts: RepoFacts, days: int) -> tuple[str, list[dict]]:
@@ -138,9 +138,9 @@ def _answer(facts: RepoFacts, question: str) -> tuple[str, dict[str, Any]]:
     r = facts.result
     terms = _terms(question)
     if re.search(r"\bwho\b.*\b(know|expert|own|best|ask)", q):
-        text, ranked = _who_knows(facts, terms)
+        text, ranked, paths = _who_knows(facts, terms)
         if text:
-            return text, {"lookup": "who_knows", "terms": terms, "authors": ranked}
+            return text, {"lookup": "who_knows", "terms": terms, "authors": ranked, "files": paths}
     if re.search(r"changed? (the )?most|most (active|changed)|recent|last (month|week)", q):
         days = 7 if "week" in q else 30
         text, items = _recent(facts, days)

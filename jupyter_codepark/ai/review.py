@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ..errors import InvalidInput, NotFound
 from . import source as src
@@ -15,10 +17,12 @@ from .prompts import messages
 from .records import OFFLINE_NOTE, Finding, Grounded
 from .rules import (
     PYTHON_SUFFIXES,
+    counted,
     history_findings,
     measure_text,
     metric_findings,
     ruff_check,
+    ruff_check_many,
     ruff_findings,
     sort_findings,
 )
@@ -45,8 +49,9 @@ def review_text(
         if isinstance(diagnostics, list):
             ran = True
             findings += ruff_findings(display, diagnostics)
-    metrics = measure_text(checked, text, settings.max_input_bytes)
-    findings += metric_findings(display, text, metrics, settings.thresholds)
+    tree = src.parse(text) if checked.endswith(PYTHON_SUFFIXES) else None  # parsed once
+    metrics = measure_text(checked, text, settings.max_input_bytes, tree)
+    findings += metric_findings(display, text, metrics, settings.thresholds, tree)
     if facts is not None and rel is not None:
         findings += history_findings(
             display,
@@ -56,6 +61,87 @@ def review_text(
             settings.thresholds,
         )
     return sort_findings(findings), ran
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One file of a batch review: how it is shown, its path in its repository, its text."""
+
+    display: str
+    rel: str | None
+    text: str
+
+
+class MapExecutor(Protocol):
+    """What `review_many` needs of an executor (`jupyter_codepark.analysis.executors`)."""
+
+    workers: int
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
+
+
+def _review_chunk(
+    job: tuple[list[ReviewItem], AISettings],
+) -> list[tuple[str, list[Finding], bool]]:
+    """Rules and metrics of a chunk of files (ruff once over the chunk); runs in a worker."""
+    items, settings = job
+    python = {
+        i.rel or i.display: i.text
+        for i in items
+        if i.display.endswith(PYTHON_SUFFIXES) or (i.rel or "").endswith(PYTHON_SUFFIXES)
+    }
+    ruff = ruff_check_many(python, settings.ruff_select) if python else None
+    out = []
+    for i in items:
+        key = i.rel or i.display
+        diagnostics = ruff.get(key) if ruff is not None and key in python else None
+        found, ran = review_text(i.display, i.rel, i.text, None, settings, diagnostics)
+        out.append((i.display, found, ran))
+    return out
+
+
+def review_many(
+    items: list[ReviewItem],
+    facts: RepoFacts | None,
+    settings: AISettings,
+    executor: MapExecutor | None = None,
+    chunk_files: int | None = None,
+) -> dict[str, tuple[list[Finding], bool]]:
+    """`review_text` of many files of one repository, by display path: rules and metrics in
+    chunks on `executor` (a process pool spreads them over the cores; None runs them here),
+    one ruff process per chunk; history findings from `facts` here. Same findings as
+    `review_text` file by file."""
+    if len({i.display for i in items}) != len(items):
+        raise InvalidInput("Each file of a batch review must have its own path.")
+    if chunk_files is None:  # about four chunks per worker (balance), 8-64 files each
+        workers = executor.workers if executor is not None else 1
+        chunk_files = min(64, max(8, -(-len(items) // (4 * workers))))
+    chunks = [
+        (items[k : k + chunk_files], settings) for k in range(0, len(items), max(1, chunk_files))
+    ]
+    done = (
+        map(_review_chunk, chunks)
+        if executor is None
+        else executor.map_unordered(_review_chunk, chunks)
+    )
+    by_display = {i.display: i for i in items}
+    out: dict[str, tuple[list[Finding], bool]] = {}
+    for chunk in done:
+        for display, found, ran in chunk:
+            item = by_display[display]
+            if facts is not None and item.rel is not None:
+                found = sort_findings(
+                    found
+                    + history_findings(
+                        display,
+                        len(item.text.splitlines()),
+                        facts.file(item.rel),
+                        facts.hotspot_rank(item.rel),
+                        settings.thresholds,
+                    )
+                )
+            out[display] = (found, ran)
+    return {i.display: out[i.display] for i in items}
 
 
 def _range_of(target: Target) -> tuple[int, int] | None:
@@ -142,7 +228,8 @@ def _history_line(file: dict[str, Any]) -> str:
     own = f"{file['ownership'] * 100:.0f} %" if file.get("ownership") is not None else "n/a"
     rank = f", hotspot #{file['hotspot_rank']}" if file.get("hotspot_rank") else ""
     return (
-        f"History: {file['revisions']} commits by {file['authors']} author(s); main author "
+        f"History: {counted(file['revisions'], 'commit')} by "
+        f"{counted(file['authors'], 'author')}; main author "
         f"{file['main_author']} ({own}); {file['bugfixes']} bug-fix commits; hotspot score "
         f"{file['hotspot_score']:.2f}{rank} [history]."
     )
@@ -187,9 +274,10 @@ def ground_review_diff(
     changed = added_lines(diff)
     if not changed:
         raise InvalidInput("`diff` has no file changes (expected a unified diff, e.g. git diff).")
-    findings: list[Finding] = []
     files = []
     base = os.path.realpath(base_dir)
+    by_top: dict[str | None, list[ReviewItem]] = {}
+    lines_of: dict[str, set[int]] = {}
     for path, lines in sorted(changed.items()):
         abs_path = os.path.realpath(os.path.join(base, path))
         if not abs_path.startswith(base + os.sep) or not os.path.isfile(abs_path):
@@ -197,18 +285,23 @@ def ground_review_diff(
             continue
         text = read_text(abs_path, settings.max_input_bytes)
         top = find_repo_top(abs_path)
-        facts = workspace.facts(top) if top else None
         rel = os.path.relpath(abs_path, top).replace(os.sep, "/") if top else None
         shown = display_path(settings, abs_path)
-        found, _ = review_text(shown, rel, text, facts, settings)
-        findings += [
-            f
-            for f in found
-            if f.code.startswith("CP-")
-            and f.category in ("hotspot", "ownership", "bug-magnet")
-            or any(f.line <= n <= f.end_line for n in lines)
-        ]
+        by_top.setdefault(top, []).append(ReviewItem(shown, rel, text))
+        lines_of[shown] = lines
         files.append({"path": shown, "reviewed": True, "added_lines": len(lines)})
+    findings: list[Finding] = []
+    for top, items in by_top.items():  # one ruff process per repository, not one per file
+        facts = workspace.facts(top) if top else None
+        for shown, (found, _) in review_many(items, facts, settings).items():
+            lines = lines_of[shown]
+            findings += [
+                f
+                for f in found
+                if f.code.startswith("CP-")
+                and f.category in ("hotspot", "ownership", "bug-magnet")
+                or any(f.line <= n <= f.end_line for n in lines)
+            ]
     findings = sort_findings(findings)
     record = {
         "target": {"diff": True, "files": files},

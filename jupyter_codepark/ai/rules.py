@@ -5,6 +5,7 @@ commits). Pure functions of (path, text, file record) except the ruff subprocess
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -38,6 +39,11 @@ class Thresholds:
 
 
 @cache
+def counted(n: int | None, word: str) -> str:
+    """`1 commit`, `3 commits`; `? commits` when unknown."""
+    return f"{'?' if n is None else n} {word}{'' if n == 1 else 's'}"
+
+
 def ruff_binary() -> str | None:
     try:
         from ruff.__main__ import find_ruff_bin
@@ -96,8 +102,10 @@ def ruff_check_many(
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as fh:
                 fh.write(text)
+        # the files named one by one: ruff checks each as it would the text on stdin (a folder
+        # would skip what ruff's default excludes name, e.g. `dist/`, `venv/`)
         proc = subprocess.run(
-            [*argv, "--force-exclude", "."],
+            [*argv, "--", *files],
             cwd=real_tmp,
             capture_output=True,
             timeout=RUFF_TIMEOUT_S * 4,
@@ -105,8 +113,11 @@ def ruff_check_many(
         )
         if proc.returncode != 0:
             return None
+        prefix = real_tmp + os.sep
         for d in json.loads(proc.stdout or b"[]"):
-            rel = os.path.relpath(d["filename"], real_tmp).replace(os.sep, "/")
+            name = d["filename"]
+            rel = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, tmp)
+            rel = rel.replace(os.sep, "/")
             if rel in out:
                 out[rel].append(d)
     return out
@@ -158,13 +169,18 @@ _RUFF_SUGGESTIONS = {
 }
 
 
+_PARSE = object()
+
+
 def metric_findings(
-    path: str, text: str, metrics: FileMetrics, limits: Thresholds
+    path: str, text: str, metrics: FileMetrics, limits: Thresholds, tree: Any = _PARSE
 ) -> list[Finding]:
     """Functions over the complexity, length, nesting and parameter thresholds, and a file whose
-    maintainability index is under its threshold."""
+    maintainability index is under its threshold. `tree`: `src.parse(text)` of a Python file
+    when the caller has it."""
     out: list[Finding] = []
-    tree = src.parse(text) if path.endswith(PYTHON_SUFFIXES) else None
+    if tree is _PARSE:
+        tree = src.parse(text) if path.endswith(PYTHON_SUFFIXES) else None
     if tree is not None:
         by_line = {(f.lineno, f.name): f for f in metrics.functions if f.kind != "class"}
         for fn in src.functions(tree):
@@ -332,14 +348,14 @@ def history_findings(
                 end,
                 "warning",
                 "hotspot",
-                f"Hotspot #{hotspot_rank}: changed in {record['revisions']} commits and among "
-                f"the most complex files (score {score:.2f}).",
+                f"Hotspot #{hotspot_rank}: changed in {counted(record['revisions'], 'commit')} "
+                f"and among the most complex files (score {score:.2f}).",
                 "Changes here are frequent and risky: review with extra care, add tests, and "
                 "refactor the most complex functions first.",
                 Evidence(
                     "history",
                     f"hotspot score {score:.2f}, rank {hotspot_rank}, "
-                    f"{record['revisions']} revisions",
+                    f"{counted(record['revisions'], 'revision')}",
                     score,
                 ),
                 path,
@@ -359,10 +375,12 @@ def history_findings(
                 "info",
                 "ownership",
                 f"Single owner: {who} wrote {pct} of this file "
-                f"({record.get('authors')} author(s)); knowledge is concentrated.",
+                f"({counted(record.get('authors'), 'author')}); knowledge is concentrated.",
                 f"Ask {who} to review, and pair someone else on the next change here.",
                 Evidence(
-                    "history", f"ownership {pct} by {who}, {record.get('authors')} author(s)", share
+                    "history",
+                    f"ownership {pct} by {who}, {counted(record.get('authors'), 'author')}",
+                    share,
                 ),
                 path,
                 "CP-single-owner",
@@ -395,5 +413,10 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
-def measure_text(path: str, text: str, max_bytes: int) -> FileMetrics:
-    return measure(path, text.encode(), max_bytes=max_bytes)
+def measure_text(
+    path: str, text: str, max_bytes: int, tree: ast.Module | None = None
+) -> FileMetrics:
+    """Metrics of `text`; `tree` (its `ast.parse`, when the caller has it) is not parsed again."""
+    if text.startswith("\ufeff"):  # measured without its byte order mark: not the same text
+        tree = None
+    return measure(path, text.encode(), max_bytes=max_bytes, tree=tree)

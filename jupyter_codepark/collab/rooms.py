@@ -89,6 +89,7 @@ class TrackedRoom:
         self.last_edit: tuple[float, str | None] | None = None
         self._last_cursor: tuple[float, str] | None = None
         self._pending_lines: tuple[int, int] | None = None
+        self._clients_seen: frozenset[int] | None = None
         self._subs: list[tuple[Any, Any]] = []
         self._awareness_sub: str | None = None
         self.guid = str(room.ydoc.guid)
@@ -201,10 +202,17 @@ class TrackedRoom:
 
     # -- members --------------------------------------------------------------------------------
 
+    def clients_changed(self) -> bool:
+        """True when the room's connections differ from those of the last `sync_members` (cheap:
+        awareness changes arrive with every keystroke, connections rarely change)."""
+        return frozenset(map(id, list(self.room.clients))) != self._clients_seen
+
     def sync_members(self, now: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Update members from the room's authenticated connections: (joined, left)."""
         seen: dict[str, tuple[dict[str, Any], int]] = {}
-        for client in list(self.room.clients):
+        clients = list(self.room.clients)
+        self._clients_seen = frozenset(map(id, clients))
+        for client in clients:
             identity = user_json(getattr(client, "current_user", None))
             if identity is None:
                 continue

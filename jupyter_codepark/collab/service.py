@@ -42,7 +42,7 @@ class Hub(Protocol):
 
 @dataclass(frozen=True)
 class CollabSettings:
-    presence_interval_s: float = 0.05
+    presence_interval_s: float = 0.1
     idle_after_s: float = 120.0
     sweep_interval_s: float = 1.0
     activity_window_s: float = 30.0
@@ -262,7 +262,7 @@ class CollabService:
 
     def _on_room_change(self, tr: TrackedRoom, what: str, edit: Edit | None) -> None:
         now = time.time()
-        if what == "awareness":
+        if what == "awareness" and tr.clients_changed():  # the sweeper re-syncs every second
             self._sync(tr, now)
         self._touch_server()
         self._mark(tr.path)

@@ -170,10 +170,12 @@ class CodeParkApp(ExtensionApp):
 
     # -- collaboration (presence, activity, notes, hints) -----------------------------------
     presence_interval_s = Float(
-        0.05,
+        0.1,
         config=True,
         help="""Presence changes (joins, cursors, edits) are pushed on the events WebSocket at most
-        this often; changes in between are coalesced into the next push.""",
+        this often; changes in between are coalesced into the next push. A change after a quiet
+        spell is pushed at once; under continuous typing a push carries every change of the
+        interval.""",
     )
     presence_idle_after_s = Float(
         120.0,

@@ -8,6 +8,7 @@ under ``(blob sha, METRICS_VERSION)``: bump the version whenever any value may c
 
 from __future__ import annotations
 
+import ast
 import codecs
 import warnings
 
@@ -29,21 +30,24 @@ def _lines_only(language: str | None, text: str) -> FileMetrics:
     return record
 
 
-def _measure_python(data: bytes) -> FileMetrics:
+def _measure_python(data: bytes, tree: ast.Module | None = None) -> FileMetrics:
     try:
         text = data.decode("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
     except UnicodeDecodeError as exc:  # radon reads files as UTF-8 and fails
         text = data.decode("utf-8", "replace")
         return measure_python(text, error=f"not UTF-8 ({exc.reason} at byte {exc.start})")
-    return measure_python(text)
+    return measure_python(text, tree=tree)
 
 
-def measure(path: str, data: bytes, *, max_bytes: int = 1_000_000) -> FileMetrics:
+def measure(
+    path: str, data: bytes, *, max_bytes: int = 1_000_000, tree: ast.Module | None = None
+) -> FileMetrics:
     """Metrics of the file ``path`` whose content is ``data``.
 
     Binary content (a NUL byte in the first 8 KiB) and content over ``max_bytes`` are not
     measured. Python that is not UTF-8 or does not parse keeps its line counts. Files of an
     unknown language get line counts only. Warnings raised while parsing are swallowed.
+    ``tree``: the caller's ``ast.parse`` of the decoded text of a Python file, not parsed again.
     """
     language = language_for(path)
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
@@ -56,7 +60,7 @@ def measure(path: str, data: bytes, *, max_bytes: int = 1_000_000) -> FileMetric
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if language == "python":
-                return _measure_python(data)
+                return _measure_python(data, tree)
             text = decode_like_lizard(data)
             if language is None:
                 return _lines_only(None, text)

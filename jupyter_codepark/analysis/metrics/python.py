@@ -65,13 +65,16 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def measure_python(text: str, *, error: str | None = None) -> FileMetrics:
+def measure_python(
+    text: str, *, error: str | None = None, tree: ast.Module | None = None
+) -> FileMetrics:
     """Metrics of Python source ``text``. Call inside ``warnings.catch_warnings``: parsing
-    may warn (invalid escapes). ``error`` (a decoding problem) keeps only line counts."""
+    may warn (invalid escapes). ``error`` (a decoding problem) keeps only line counts. ``tree``:
+    ``ast.parse(text)`` when the caller has it already (it is not changed)."""
     if error is not None:
         return _with_raw(_raw_or_lines(text), error)
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(text) if tree is None else tree
     except SyntaxError as exc:
         return _with_raw(_raw_or_lines(text), f"syntax error at line {exc.lineno}: {exc.msg}")
     except (ValueError, RecursionError, MemoryError) as exc:
