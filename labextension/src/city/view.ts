@@ -454,7 +454,11 @@ export class CityView {
       }
     }
     for (const [k, v] of Object.entries(this.details.get(id) ?? {})) {
-      rows.push([k, typeof v === 'number' ? formatValue(v) : String(v)]);
+      const text = typeof v === 'number' ? formatValue(v) : String(v);
+      // the height and colour rows already say it (unless time travel shows another value)
+      if (!rows.some(([rk, rv]) => rk === k && rv === text)) {
+        rows.push([k, text]);
+      }
     }
     this.tipAt = [x, y];
     this.controls.showTooltip(x, y, this.paths.path(id), rows);
