@@ -58,9 +58,10 @@ hub/node_modules/.installed: hub/package.json hub/package-lock.json
 $(LAB_BUILT): node_modules/.installed $(VENV)/.created $(TS_SOURCES) tsconfig.json
 	npm run --silent build:prod
 
-# The package is installed editable; the prebuilt lab extension is copied into the venv.
+# The package is installed editable with the semantic search model and the jupyter-ai persona
+# (the demo shows every feature); the prebuilt lab extension is copied into the venv.
 $(VENV)/.installed: $(VENV)/.created $(LAB_BUILT) pyproject.toml
-	SKIP_JUPYTER_BUILDER=1 $(PY) -m pip install -q --no-build-isolation -e .
+	SKIP_JUPYTER_BUILDER=1 $(PY) -m pip install -q --no-build-isolation -e ".[search,ai]"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
