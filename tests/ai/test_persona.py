@@ -18,7 +18,7 @@ from pycrdt.websocket.websocket import HttpxWebsocket
 from jupyter_codepark.ai.backends import load_litellm
 from jupyter_codepark.analysis.pipeline import AnalysisOptions, analyze_repository
 from jupyter_codepark.store import Store
-from tests.collab.clients import wait_for
+from tests.collab.clients import join_room, wait_for
 
 from .conftest import ai, server_config
 from .fake_openai import REPLY, FakeOpenAI
@@ -108,15 +108,8 @@ async def open_chat(jp_fetch, jp_http_port, jp_base_url, path: str, user: str = 
     """Join the collaborative room of chat file `path`; wait until jupyter-ai's persona manager
     has joined the room and the server has saved the chat once (a chat ignores new messages
     while its document is dirty)."""
-    r = await jp_fetch(
-        "api/collaboration/session", path, method="PUT", headers=as_user(user),
-        body=json.dumps({"format": "text", "type": "chat"}),
-    )  # fmt: skip
-    session = json.loads(r.body)
-    room = f"text:chat:{session['fileId']}"
-    url = (
-        f"http://127.0.0.1:{jp_http_port}{jp_base_url}api/collaboration/room/{room}"
-        f"?sessionId={session['sessionId']}"
+    room, url = await join_room(
+        jp_fetch, jp_http_port, jp_base_url, path, "text", "chat", as_user(user)
     )
     doc = Doc()
     async with aconnect_ws(url, headers=as_user(user)) as ws:

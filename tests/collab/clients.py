@@ -87,18 +87,27 @@ class DocClient:
         del self.text[start:end]
 
 
-@asynccontextmanager
-async def open_doc(jp_fetch, jp_http_port, jp_base_url, path: str, user: str):
-    """Join the collaborative room of text file `path` as `user`; wait for the first sync."""
+async def join_room(jp_fetch, jp_http_port, jp_base_url, path, fmt, kind, headers):  # noqa: ANN001
+    """Open a collaboration session on `path`: its room id (`<fmt>:<kind>:<file id>`) and the
+    room's WebSocket URL."""
     r = await jp_fetch(
-        "api/collaboration/session", path, method="PUT", headers=auth(user),
-        body=json.dumps({"format": "text", "type": "file"}),
+        "api/collaboration/session", path, method="PUT", headers=headers,
+        body=json.dumps({"format": fmt, "type": kind}),
     )  # fmt: skip
     session = json.loads(r.body)
-    room = f"text:file:{session['fileId']}"
+    room = f"{fmt}:{kind}:{session['fileId']}"
     url = (
         f"http://127.0.0.1:{jp_http_port}{jp_base_url}api/collaboration/room/{room}"
         f"?sessionId={session['sessionId']}"
+    )
+    return room, url
+
+
+@asynccontextmanager
+async def open_doc(jp_fetch, jp_http_port, jp_base_url, path: str, user: str):
+    """Join the collaborative room of text file `path` as `user`; wait for the first sync."""
+    room, url = await join_room(
+        jp_fetch, jp_http_port, jp_base_url, path, "text", "file", auth(user)
     )
     doc = Doc()
     async with aconnect_ws(url, headers=auth(user)) as ws:

@@ -3,7 +3,6 @@ client's edits of that cell in the live notebook, re-anchored by snippet in the 
 
 from __future__ import annotations
 
-import json
 from contextlib import asynccontextmanager
 
 import nbformat
@@ -11,7 +10,7 @@ from httpx_ws import aconnect_ws
 from pycrdt import Array, Doc, Map, Provider
 from pycrdt.websocket.websocket import HttpxWebsocket
 
-from .clients import api, auth, wait_for
+from .clients import api, auth, join_room, wait_for
 
 CELL_A = "import math\n\n\ndef area(r):\n    return math.pi * r ** 2"
 CELL_B = "x = 1\ny = 2"
@@ -30,15 +29,8 @@ def write_notebook(path) -> None:
 @asynccontextmanager
 async def open_notebook(jp_fetch, jp_http_port, jp_base_url, path: str, user: str):
     """Join the collaborative room of notebook `path` as `user`; yields the cells array."""
-    r = await jp_fetch(
-        "api/collaboration/session", path, method="PUT", headers=auth(user),
-        body=json.dumps({"format": "json", "type": "notebook"}),
-    )  # fmt: skip
-    session = json.loads(r.body)
-    room = f"json:notebook:{session['fileId']}"
-    url = (
-        f"http://127.0.0.1:{jp_http_port}{jp_base_url}api/collaboration/room/{room}"
-        f"?sessionId={session['sessionId']}"
+    room, url = await join_room(
+        jp_fetch, jp_http_port, jp_base_url, path, "json", "notebook", auth(user)
     )
     doc = Doc()
     cells = doc.get("cells", type=Array)
